@@ -1,0 +1,3 @@
+from hcflash.cli import main
+
+main()

@@ -1,0 +1,237 @@
+"""The `hcflash` command line. User mistakes end here as one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hcflash.errors import DeckError, HcflashError
+from hcflash.exit_codes import EXIT_DECK_ERROR, EXIT_ERROR, EXIT_OK
+from hcflash.locations import default_db_path
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Session:
+    """What the commands share: where the store is and which deck folders to use, opened lazily."""
+
+    def __init__(self, db: Path | None, decks: tuple[Path, ...]) -> None:
+        self.db_path = db or default_db_path()
+        self.deck_dirs = decks
+        self._service: Any = None
+
+    def service(self) -> Any:
+        if self._service is None:
+            from hcflash.service import StudyService
+            from hcflash.store import Store
+
+            self._service = StudyService(Store.open(self.db_path), self.deck_dirs or None)
+        return self._service
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.store.close()
+
+
+def _report_deck_error(exc: DeckError) -> None:
+    for issue in exc.issues:
+        click.echo(str(issue), err=True)
+    click.echo(f"{len(exc.issues)} problem(s) in the decks; the store was not changed.", err=True)
+
+
+def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's own errors into a message and an exit code, once, at the edge."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DeckError as exc:
+            _report_deck_error(exc)
+            sys.exit(EXIT_DECK_ERROR)
+        except HcflashError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Store file (default: $HCFLASH_DB, else the user data folder).")
+@click.option("--decks", "decks", multiple=True, type=click.Path(path_type=Path), help="Deck folder to use instead of the bundled decks (repeatable).")
+@click.version_option(package_name="hcflash")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
+    """Spaced-repetition flashcards for US healthcare interoperability.
+
+    With no command, syncs the decks and opens today's review.
+
+    \b
+    Examples:
+      hcflash                     review what is due in all decks
+      hcflash review "Healthcare Interop::USCDI"
+      hcflash --decks ./decks check --fix
+      hcflash status
+    """
+    session = Session(db, decks)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(review)
+
+
+@main.command()
+@click.pass_obj
+@handles_errors
+def sync(session: Session) -> None:
+    """Bring the store in line with the deck folders.
+
+    New cards are added; edited cards keep their id, schedule and history; removed cards are
+    retired (history kept) and come back if re-added. A deck with errors changes nothing.
+
+    \b
+    Example:
+      hcflash --decks ./decks sync
+    """
+    report = session.service().sync()
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"Synced: {report.summary()} ({report.files_parsed} file(s) read, {report.files_skipped} unchanged)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--fix", is_flag=True, help="Write ids for cards that lack them; change nothing else.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["human", "github"]), default="human", show_default=True, help="github prints Actions annotations.")
+@click.pass_obj
+def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fmt: str) -> None:
+    """Validate deck files (default: the deck folders in use); exit 1 on errors.
+
+    \b
+    Examples:
+      hcflash check decks/
+      hcflash check --fix decks/healthcare-interop/uscdi.md
+      hcflash check --strict --format github decks/
+    """
+    from hcflash.check import check_paths, fix_paths
+
+    targets = list(paths) or list(session.service().deck_dirs()) if not paths else list(paths)
+    if fix:
+        for path, ids in fix_paths(targets).items():
+            click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}")
+    result = check_paths(targets)
+    for issue in result.issues:
+        if fmt == "github":
+            level = "error" if issue.severity == "error" else "warning"
+            click.echo(f"::{level} file={issue.path},line={issue.line},title={issue.code}::{issue.message}")
+        else:
+            click.echo(str(issue))
+    click.echo(
+        f"{len(result.files)} file(s), {result.cards} card(s): "
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)",
+        err=fmt == "github",
+    )
+    if result.errors or (strict and result.warnings):
+        sys.exit(EXIT_DECK_ERROR)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.option("--no-sync", is_flag=True, help="Show the store as it is, without reading the decks.")
+@click.pass_obj
+@handles_errors
+def decks(session: Session, no_sync: bool) -> None:
+    """List decks with new / learning / due counts, like Anki's deck list."""
+    from rich.console import Console
+    from rich.table import Table
+
+    service = session.service()
+    if not no_sync:
+        service.sync()
+    table = Table(box=None, header_style="bold")
+    table.add_column("Deck")
+    for name, style in (("New", "blue"), ("Learn", "red"), ("Due", "green"), ("Cards", "dim")):
+        table.add_column(name, justify="right", style=style)
+    for row in service.deck_counts():
+        depth = row.name.count("::")
+        table.add_row("  " * depth + row.name.split("::")[-1], str(row.new), str(row.learning), str(row.due), str(row.total))
+    Console().print(table)
+
+
+@main.command()
+@click.pass_obj
+@handles_errors
+def status(session: Session) -> None:
+    """What is due today, in one line per queue."""
+    service = session.service()
+    service.sync()
+    counts = service.queue_counts()
+    _, day_end = service.day_bounds()
+    click.echo(f"Due today: {counts.review} review(s), {counts.learning} in learning, {counts.new} new.")
+    if counts.total == 0:
+        click.echo(f"Nothing left today; the next study day starts {day_end.astimezone():%a %H:%M}.")
+    click.echo(f"Store: {service.store.path}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.argument("value", required=False)
+@click.pass_obj
+@handles_errors
+def config(session: Session, name: str | None, value: str | None) -> None:
+    """Show settings, or set one.
+
+    \b
+    Examples:
+      hcflash config
+      hcflash config desired-retention 0.85
+      hcflash config learning-steps "1m 10m 1h"
+    """
+    from hcflash.settings import EDITABLE, show_setting
+
+    service = session.service()
+    if name and value is not None:
+        service.set_setting(name, value)
+    settings = service.settings
+    names = [name] if name else list(EDITABLE)
+    for key in names:
+        if key not in EDITABLE:
+            raise_unknown(key)
+        click.echo(f"{key:18} {show_setting(settings, key):12}  {EDITABLE[key][2]}")
+
+
+def raise_unknown(key: str) -> None:
+    from hcflash.errors import ConfigError
+    from hcflash.settings import EDITABLE
+
+    raise ConfigError(f"unknown setting {key!r}; known: {', '.join(EDITABLE)}")
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--plain", is_flag=True, help="Line-by-line review in the terminal, without the full-screen app.")
+@click.pass_obj
+@handles_errors
+def review(session: Session, deck: str | None, plain: bool) -> None:
+    """Review what is due (all decks, or DECK and its sub-decks)."""
+    service = session.service()
+    report = service.sync()
+    decks = [deck] if deck else None
+    if deck and not any(d.name == deck for d in service.deck_counts()):
+        from hcflash.errors import ConfigError
+
+        raise ConfigError(f"no deck named {deck!r}; `hcflash decks` lists them")
+    if plain or not sys.stdin.isatty() or not sys.stdout.isatty():
+        from hcflash.plain_review import run_plain_review
+
+        run_plain_review(service, decks, report)
+        return
+    from hcflash.tui.app import HcflashApp
+
+    HcflashApp(service, decks=decks, sync_report=report).run()

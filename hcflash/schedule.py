@@ -1,0 +1,113 @@
+"""FSRS scheduling over `CardState` records: pure functions, no database.
+
+Wraps `fsrs.Scheduler` so the rest of hcflash never touches fsrs types. The result of `preview`
+is exactly what `rate` stores: fsrs fuzzes with the global random generator, so running the review
+again at rating time could give a different interval than the one the learner was shown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import fsrs
+
+from hcflash.records import CardState, StateName
+from hcflash.settings import Settings
+from hcflash.timeutil import as_utc
+
+RATINGS = (1, 2, 3, 4)
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+_FSRS_STATE: dict[StateName, fsrs.State] = {
+    "new": fsrs.State.Learning,
+    "learning": fsrs.State.Learning,
+    "review": fsrs.State.Review,
+    "relearning": fsrs.State.Relearning,
+}
+_STATE_NAME: dict[fsrs.State, StateName] = {
+    fsrs.State.Learning: "learning",
+    fsrs.State.Review: "review",
+    fsrs.State.Relearning: "relearning",
+}
+
+
+def make_scheduler(settings: Settings) -> fsrs.Scheduler:
+    kwargs = {}
+    if settings.fsrs_parameters:
+        kwargs["parameters"] = settings.fsrs_parameters
+    return fsrs.Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=settings.learning_deltas(),
+        relearning_steps=settings.relearning_deltas(),
+        maximum_interval=settings.maximum_interval,
+        enable_fuzzing=settings.fuzz,
+        **kwargs,
+    )
+
+
+def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
+    if state.state == "new":
+        # card_id given explicitly: fsrs.Card() without one sleeps 1 ms to make a unique id.
+        return fsrs.Card(card_id=state.card_id, state=fsrs.State.Learning, step=0, due=now)
+    return fsrs.Card(
+        card_id=state.card_id,
+        state=_FSRS_STATE[state.state],
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due or now,
+        last_review=state.last_review,
+    )
+
+
+def review(
+    scheduler: fsrs.Scheduler, state: CardState, rating: int, now: datetime, settings: Settings
+) -> CardState:
+    """The state after rating `state` at `now`; counts lapses and turns leeches into suspended cards."""
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1-4, got {rating}")
+    now = as_utc(now)
+    card, _log = scheduler.review_card(_to_fsrs(state, now), fsrs.Rating(rating), review_datetime=now)
+    lapsed = state.state == "review" and rating == 1
+    lapses = state.lapses + (1 if lapsed else 0)
+    becomes_leech = lapsed and lapses >= settings.leech_threshold
+    return CardState(
+        card_id=state.card_id,
+        state=_STATE_NAME[card.state],
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=as_utc(card.due),
+        last_review=now,
+        reps=state.reps + 1,
+        lapses=lapses,
+        suspended=state.suspended or becomes_leech,
+        buried_until=None,
+        leech=state.leech or becomes_leech,
+    )
+
+
+def preview(
+    scheduler: fsrs.Scheduler, state: CardState, now: datetime, settings: Settings
+) -> dict[int, CardState]:
+    """The state each of the four ratings would give, computed once so rating stores what was shown."""
+    return {rating: review(scheduler, state, rating, now, settings) for rating in RATINGS}
+
+
+def retrievability(scheduler: fsrs.Scheduler, state: CardState, now: datetime) -> float | None:
+    if state.state == "new" or state.stability is None:
+        return None
+    return float(scheduler.get_card_retrievability(_to_fsrs(state, now), as_utc(now)))
+
+
+def replay(
+    scheduler: fsrs.Scheduler,
+    initial: CardState,
+    ratings: list[tuple[datetime, int]],
+    settings: Settings,
+) -> CardState:
+    """Rebuild a card's state from its review history (used after merges and by integrity checks)."""
+    state = initial
+    for moment, rating in sorted(ratings):
+        state = review(scheduler, state, rating, moment, settings)
+    return state

@@ -1,0 +1,348 @@
+"""The thin layer the CLI and the TUI both call: sync, the review loop, deck counts, card info.
+
+It owns the rules of a study day (limits, order, undo within a session) and calls the store for
+every read and write; it holds no SQL and no UI code. Time comes from an injectable clock so tests
+run on a fixed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from hcflash import schedule
+from hcflash.cards import expand_note, front_and_back
+from hcflash.deck import decode_deck_bytes, deck_name_from_path, parse_deck
+from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError
+from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
+from hcflash.records import CardContent, CardState, DeckCounts, DeckFile, ReviewEntry, StoredCard, SyncReport
+from hcflash.settings import Settings, apply_setting
+from hcflash.store import FileRecord, Store
+from hcflash.sync import plan_sync
+from hcflash.timeutil import as_utc, format_interval, next_study_day_start, study_day_start, utcnow
+
+MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    """A card ready to show: rendered front/back Markdown plus what the learner should know about it."""
+
+    id: int
+    key: str
+    deck: str
+    kind: str
+    front: str
+    back: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str
+    line: int
+    state: CardState
+    edited_since_review: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    rating: int
+    state: CardState
+    interval: timedelta
+
+    @property
+    def label(self) -> str:
+        return f"{schedule.RATING_NAMES[self.rating]} {format_interval(self.interval)}"
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card: StoredCard
+    state: CardState
+    history: tuple[ReviewEntry, ...]
+    retrievability: float | None
+
+
+@dataclass(frozen=True)
+class _ParsedFile:
+    record: FileRecord
+    deck: DeckFile
+
+
+class StudyService:
+    """One learner's collection: a store, the deck folders it mirrors, and a clock."""
+
+    def __init__(
+        self,
+        store: Store,
+        deck_dirs: Sequence[Path] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self._explicit_dirs = tuple(Path(d) for d in deck_dirs or ())
+        self._clock = clock
+        self._settings: Settings | None = None
+        self._previews: dict[int, tuple[CardState, dict[int, CardState]]] = {}
+        self._shown_at: dict[int, datetime] = {}
+        self._undo_stack: list[int] = []
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return as_utc(self._clock())
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_values(self.store.load_settings_values())
+        return self._settings
+
+    def set_setting(self, name: str, text: str) -> Settings:
+        updated = apply_setting(self.settings, name, text)
+        self.save_settings(updated)
+        return updated
+
+    def save_settings(self, settings: Settings) -> None:
+        self.store.save_settings_values(settings.to_values())
+        self._settings = settings
+        self._previews.clear()
+
+    def deck_dirs(self) -> tuple[Path, ...]:
+        """Folders to sync: `--decks`, else HCFLASH_DECKS, else the deck-dirs setting, else the bundled decks."""
+        dirs = self._explicit_dirs or env_deck_dirs() or tuple(Path(d) for d in self.settings.deck_dirs)
+        return dirs or (bundled_decks_dir(),)
+
+    # -- sync -------------------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        """Bring the store in line with the deck folders: all of it in one transaction, or nothing."""
+        roots = self.deck_dirs()
+        for root in roots:
+            if not root.exists():
+                raise ConfigError(f"deck folder {root} does not exist")
+        index = self.store.file_index()
+        current: set[str] = set()
+        parsed: list[_ParsedFile] = []
+        touched: list[FileRecord] = []
+        issues: list[DeckIssue] = []
+        skipped = 0
+        for root in roots:
+            for path in deck_files(root):
+                key = str(path.resolve())
+                if key in current:
+                    continue
+                current.add(key)
+                stat = path.stat()
+                known = index.get(key)
+                if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+                    skipped += 1
+                    continue
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                record = FileRecord(key, digest, stat.st_size, stat.st_mtime_ns)
+                if known and known.content_hash == digest:
+                    touched.append(record)  # touched but not edited: remember the new mtime only
+                    skipped += 1
+                    continue
+                try:
+                    text = decode_deck_bytes(data, path)
+                except DeckError as exc:
+                    issues.extend(exc.issues)
+                    continue
+                relative = path.relative_to(root) if root.is_dir() else Path(path.name)
+                deck = parse_deck(text, Path(key), deck_name_from_path(relative))
+                issues.extend(deck.issues)
+                parsed.append(_ParsedFile(record, deck))
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            raise DeckError(errors)
+        removed = sorted(set(index) - current)
+        contents: list[CardContent] = []
+        descriptions: dict[str, str] = {}
+        for item in parsed:
+            header = item.deck.header
+            if header.description:
+                descriptions[header.name] = header.description
+            for note in item.deck.notes:
+                contents.extend(expand_note(note, header, item.record.path))
+        plan = plan_sync(contents, {p.record.path for p in parsed} | set(removed), self.store.known_cards())
+        if plan.issues:
+            raise DeckError(plan.issues)
+        self.store.apply_sync(plan, [p.record for p in parsed] + touched, removed, descriptions, self.now())
+        self._previews.clear()
+        changed = sum(u.content_changed for u in plan.updates)
+        revived = sum(u.revived for u in plan.updates)
+        moved = sum(u.moved and not u.content_changed and not u.revived for u in plan.updates)
+        live = self.store.card_count()
+        return SyncReport(
+            added=len(plan.inserts),
+            changed=changed,
+            moved=moved,
+            retired=len(plan.retire_ids),
+            revived=revived,
+            unchanged=live - len(plan.inserts) - changed - moved - revived,
+            files_parsed=len(parsed),
+            files_skipped=skipped,
+            warnings=tuple(i for i in issues if i.severity == "warning"),
+        )
+
+    # -- the study day ----------------------------------------------------------------------
+
+    def day_bounds(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        now = now or self.now()
+        s = self.settings
+        return study_day_start(now, s.rollover_hour, s.tz), next_study_day_start(now, s.rollover_hour, s.tz)
+
+    def _remaining_limits(self, now: datetime, day_start: datetime) -> tuple[int, int]:
+        new_done, reviews_done = self.store.studied_since(day_start)
+        s = self.settings
+        return max(0, s.new_per_day - new_done), max(0, s.reviews_per_day - reviews_done)
+
+    def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
+        now = self.now()
+        day_start, day_end = self.day_bounds(now)
+        new_left, reviews_left = self._remaining_limits(now, day_start)
+        learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
+        return QueueCounts(
+            new=min(new_left, self.store.count_new(now, decks)),
+            learning=self.store.count_due(("learning", "relearning"), learn_until, now, decks),
+            review=min(reviews_left, self.store.count_due(("review",), day_end, now, decks)),
+        )
+
+    def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
+        """The card to show now: learning cards due, then reviews due today, then new cards, within
+        the daily limits; then learning cards due within the learn-ahead window. None when done."""
+        now = self.now()
+        day_start, day_end = self.day_bounds(now)
+        new_left, reviews_left = self._remaining_limits(now, day_start)
+        learning = ("learning", "relearning")
+        just_after_now = now + timedelta(microseconds=1)
+        ids = self.store.due_ids(learning, just_after_now, now, decks, 1)
+        if not ids and reviews_left:
+            ids = self.store.due_ids(("review",), day_end, now, decks, 1)
+        if not ids and new_left:
+            ids = self.store.new_ids(now, decks, 1)
+        if not ids:
+            ahead = now + timedelta(minutes=self.settings.learn_ahead_minutes)
+            ids = self.store.due_ids(learning, ahead, now, decks, 1)
+        if not ids:
+            return None
+        card = self.review_card(ids[0])
+        self._shown_at[card.id] = now
+        return card
+
+    def review_card(self, card_id: int) -> ReviewCard:
+        card = self.store.card(card_id)
+        state = self.store.state(card_id)
+        front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
+        edited = bool(
+            card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
+        )
+        tags = card.tags + (("leech",) if state.leech and "leech" not in card.tags else ())
+        return ReviewCard(
+            id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,
+            sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
+            edited_since_review=edited,
+        )
+
+    def preview(self, card_id: int) -> dict[int, Preview]:
+        """What each rating would do, as intervals; `rate` stores exactly these results."""
+        now = self.now()
+        state = self.store.state(card_id)
+        cached = self._previews.get(card_id)
+        if cached is None or cached[0] != state:
+            scheduler = schedule.make_scheduler(self.settings)
+            cached = (state, schedule.preview(scheduler, state, now, self.settings))
+            self._previews[card_id] = cached
+        return {
+            rating: Preview(rating, after, (after.due or now) - (after.last_review or now))
+            for rating, after in cached[1].items()
+        }
+
+    def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
+        """Record a rating; committed to disk before this returns."""
+        if rating not in schedule.RATINGS:
+            raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
+        before = self.store.state(card_id)
+        after = self.preview(card_id)[rating].state
+        reviewed_at = after.last_review or self.now()
+        if duration_ms is None and card_id in self._shown_at:
+            duration_ms = int((self.now() - self._shown_at[card_id]).total_seconds() * 1000)
+        if duration_ms is not None:
+            duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
+        log_id = self.store.record_review(card_id, rating, reviewed_at, duration_ms, before, after)
+        self._previews.pop(card_id, None)
+        self._shown_at.pop(card_id, None)
+        self._undo_stack.append(log_id)
+        return ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo_stack)
+
+    def undo(self) -> int:
+        """Take back the last rating of this session; returns the card id so it can be shown again."""
+        while self._undo_stack:
+            log_id = self._undo_stack.pop()
+            entry = self.store.review_entry(log_id)
+            if entry is not None:
+                self.store.undo_review(entry)
+                self._previews.pop(entry.card_id, None)
+                return entry.card_id
+        raise ReviewError("nothing to undo in this session")
+
+    def bury(self, card_id: int) -> None:
+        """Hide until the next study day (Anki's bury)."""
+        _, day_end = self.day_bounds()
+        self.store.set_flags(card_id, buried_until=day_end)
+        self._previews.pop(card_id, None)
+
+    def suspend(self, card_id: int) -> None:
+        self.store.set_flags(card_id, suspended=True)
+        self._previews.pop(card_id, None)
+
+    def unsuspend(self, card_id: int) -> None:
+        """Unsuspend; a leech keeps its tag but comes back to the queue."""
+        self.store.set_flags(card_id, suspended=False)
+
+    def card_info(self, card_id: int) -> CardInfo:
+        state = self.store.state(card_id)
+        scheduler = schedule.make_scheduler(self.settings)
+        return CardInfo(
+            card=self.store.card(card_id),
+            state=state,
+            history=tuple(self.store.reviews_of(card_id)),
+            retrievability=schedule.retrievability(scheduler, state, self.now()),
+        )
+
+    # -- decks ------------------------------------------------------------------------------
+
+    def deck_counts(self) -> list[DeckCounts]:
+        """Every deck and its parents, with counts summed over sub-decks, in tree order."""
+        now = self.now()
+        _, day_end = self.day_bounds(now)
+        learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
+        totals: dict[str, list[int]] = {}
+        for row in self.store.deck_rows(day_end, learn_until, now):
+            parts = row["name"].split("::")
+            for depth in range(1, len(parts) + 1):
+                node = totals.setdefault("::".join(parts[:depth]), [0, 0, 0, 0])
+                node[0] += row["new"]
+                node[1] += row["learning"]
+                node[2] += row["due"]
+                node[3] += row["total"]
+        return [
+            DeckCounts(name, new, learning, due, total)
+            for name, (new, learning, due, total) in sorted(totals.items(), key=lambda kv: kv[0].split("::"))
+        ]

@@ -1,0 +1,446 @@
+"""The SQLite store: the only module that speaks SQL.
+
+One file per learner, WAL mode, foreign keys on, schema versioned with sqlite-utils' Migrations.
+Every write that belongs together runs in one `atomic()` block, so a crash or a bad deck leaves the
+store as it was. Rows go in and out as the records in `hcflash.records`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from hcflash.errors import StoreError
+from hcflash.records import CardContent, CardState, DeckCounts, ReviewEntry, StoredCard
+from hcflash.sync import KnownCard, SyncPlan
+from hcflash.timeutil import from_db, to_db
+
+MIGRATION_SET = "hcflash"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE decks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE deck_files (
+            path TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            synced_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            note_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('basic', 'reverse', 'cloze')),
+            ord INTEGER NOT NULL DEFAULT 0,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            content_changed_at TEXT,
+            retired_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_cards_deck ON cards(deck_id)")
+    db.execute("CREATE INDEX idx_cards_order ON cards(file, line, ord)")
+    db.execute(
+        """CREATE TABLE card_state (
+            card_id INTEGER PRIMARY KEY REFERENCES cards(id),
+            state TEXT NOT NULL CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT,
+            last_review TEXT,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            leech INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX idx_state_due ON card_state(state, due)")
+    db.execute(
+        """CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at TEXT NOT NULL,
+            duration_ms INTEGER,
+            state_before TEXT NOT NULL,
+            state_after TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'hcflash'
+        )"""
+    )
+    db.execute("CREATE INDEX idx_log_card ON review_log(card_id, reviewed_at)")
+    db.execute("CREATE INDEX idx_log_time ON review_log(reviewed_at)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    content_hash: str
+    size: int
+    mtime_ns: int
+
+
+def _deck_filter(decks: Sequence[str] | None, alias: str = "d") -> tuple[str, list[Any]]:
+    """SQL matching the named decks and their sub-decks (`A` matches `A` and `A::B`)."""
+    if not decks:
+        return "1", []
+    parts, params = [], []
+    for name in decks:
+        parts.append(f"({alias}.name = ? OR substr({alias}.name, 1, ?) = ?)")
+        params.extend([name, len(name) + 2, name + "::"])
+    return "(" + " OR ".join(parts) + ")", params
+
+
+_CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
+    c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,
+    c.content_changed_at, c.retired_at"""
+
+
+def _card_from_row(row: dict[str, Any]) -> StoredCard:
+    return StoredCard(
+        id=row["id"],
+        key=row["key"],
+        note_id=row["note_id"],
+        kind=row["kind"],
+        ord=row["ord"],
+        deck=row["deck"],
+        question=row["question"],
+        answer=row["answer"],
+        sources=tuple(json.loads(row["sources"])),
+        tags=tuple(json.loads(row["tags"])),
+        file=row["file"],
+        line=row["line"],
+        content_hash=row["content_hash"],
+        added_at=from_db(row["added_at"]),  # type: ignore[arg-type]
+        updated_at=from_db(row["updated_at"]),  # type: ignore[arg-type]
+        content_changed_at=from_db(row["content_changed_at"]),
+        retired_at=from_db(row["retired_at"]),
+    )
+
+
+class Store:
+    """A learner's store. Open with `Store.open(path)`; close when done (or use as a context manager)."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # check_same_thread off: the TUI reads from worker threads; writes stay on one thread.
+            conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False)
+            db = Database(conn)
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
+            db.execute("PRAGMA synchronous = FULL")
+            cls._check_version(db, path)
+            migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open store ({exc.strerror})") from exc
+        return cls(db, path)
+
+    @staticmethod
+    def _check_version(db: Database, path: Path) -> None:
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(db)}
+        unknown = applied - known
+        if unknown:
+            raise StoreError(
+                f"{path}: written by a newer hcflash (schema {', '.join(sorted(unknown))}); "
+                "upgrade hcflash to use it. The file was left untouched."
+            )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def load_settings_values(self) -> dict[str, Any]:
+        return {r["key"]: json.loads(r["value"]) for r in self._rows("SELECT key, value FROM settings")}
+
+    def save_settings_values(self, values: dict[str, Any]) -> None:
+        with self.db.atomic():
+            for key, value in values.items():
+                self.db.execute(
+                    "INSERT INTO settings(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, json.dumps(value)],
+                )
+
+    # -- sync -------------------------------------------------------------------------------
+
+    def file_index(self) -> dict[str, FileRecord]:
+        return {
+            r["path"]: FileRecord(r["path"], r["content_hash"], r["size"], r["mtime_ns"])
+            for r in self._rows("SELECT path, content_hash, size, mtime_ns FROM deck_files")
+        }
+
+    def known_cards(self) -> dict[str, KnownCard]:
+        rows = self.db.execute(
+            "SELECT c.id, c.key, d.name, c.file, c.line, c.content_hash, c.tags, c.retired_at "
+            "FROM cards c JOIN decks d ON d.id = c.deck_id"
+        ).fetchall()
+        return {
+            r[1]: KnownCard(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7] is not None)
+            for r in rows
+        }
+
+    def _deck_ids(self, names: set[str], now: str) -> dict[str, int]:
+        ids = {r["name"]: r["id"] for r in self._rows("SELECT id, name FROM decks")}
+        for name in sorted(names - ids.keys()):
+            cur = self.db.execute("INSERT INTO decks(name, created_at) VALUES (?, ?)", [name, now])
+            ids[name] = int(cur.lastrowid)  # type: ignore[arg-type]
+        return ids
+
+    def apply_sync(
+        self,
+        plan: SyncPlan,
+        files: list[FileRecord],
+        removed_files: list[str],
+        descriptions: dict[str, str],
+        now: datetime,
+    ) -> None:
+        """Write a sync plan and the new file index in one transaction (all or nothing)."""
+        stamp = to_db(now)
+        with self.db.atomic():
+            names = {c.deck for c in plan.inserts} | {u.content.deck for u in plan.updates} | set(descriptions)
+            deck_ids = self._deck_ids(names, stamp)  # type: ignore[arg-type]
+            for name, text in descriptions.items():
+                self.db.execute("UPDATE decks SET description = ? WHERE id = ?", [text, deck_ids[name]])
+            self.db.conn.executemany(
+                "INSERT INTO cards(key, note_id, kind, ord, deck_id, question, answer, sources, tags, "
+                "file, line, content_hash, added_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self._card_values(c, deck_ids) + (stamp, stamp) for c in plan.inserts],
+            )
+            self.db.conn.executemany(
+                "INSERT INTO card_state(card_id, state) SELECT id, 'new' FROM cards WHERE key = ?",
+                [(c.key,) for c in plan.inserts],
+            )
+            for u in plan.updates:
+                values = self._card_values(u.content, deck_ids)
+                self.db.execute(
+                    "UPDATE cards SET key = ?, note_id = ?, kind = ?, ord = ?, deck_id = ?, question = ?, "
+                    "answer = ?, sources = ?, tags = ?, file = ?, line = ?, content_hash = ?, "
+                    "updated_at = ?, retired_at = NULL, "
+                    "content_changed_at = CASE WHEN ? THEN ? ELSE content_changed_at END WHERE id = ?",
+                    [*values, stamp, int(u.content_changed), stamp, u.id],
+                )
+            self.db.conn.executemany(
+                "UPDATE cards SET retired_at = ? WHERE id = ?", [(stamp, i) for i in plan.retire_ids]
+            )
+            self.db.conn.executemany(
+                "INSERT INTO deck_files(path, content_hash, size, mtime_ns, synced_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash, size = excluded.size, "
+                "mtime_ns = excluded.mtime_ns, synced_at = excluded.synced_at",
+                [(f.path, f.content_hash, f.size, f.mtime_ns, stamp) for f in files],
+            )
+            self.db.conn.executemany("DELETE FROM deck_files WHERE path = ?", [(p,) for p in removed_files])
+
+    @staticmethod
+    def _card_values(c: CardContent, deck_ids: dict[str, int]) -> tuple[Any, ...]:
+        return (
+            c.key, c.note_id, c.kind, c.ord, deck_ids[c.deck], c.question, c.answer,
+            json.dumps(list(c.sources), ensure_ascii=False), json.dumps(list(c.tags), ensure_ascii=False),
+            c.file, c.line, c.content_hash,
+        )
+
+    # -- cards and states -------------------------------------------------------------------
+
+    def card(self, card_id: int) -> StoredCard:
+        rows = self._rows(f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?", [card_id])
+        if not rows:
+            raise StoreError(f"no card with id {card_id}")
+        return _card_from_row(rows[0])
+
+    def card_by_key(self, key: str) -> StoredCard | None:
+        rows = self._rows(f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.key = ?", [key])
+        return _card_from_row(rows[0]) if rows else None
+
+    def state(self, card_id: int) -> CardState:
+        rows = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
+        if not rows:
+            raise StoreError(f"no state for card {card_id}")
+        return CardState.from_dict(rows[0])
+
+    def save_state(self, state: CardState) -> None:
+        values = state.to_dict()
+        columns = [k for k in values if k != "card_id"]
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in columns)} WHERE card_id = ?",
+                [values[k] for k in columns] + [state.card_id],
+            )
+
+    # -- queue ------------------------------------------------------------------------------
+
+    _ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= ?)"
+
+    def _due_where(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = _deck_filter(decks)
+        marks = ", ".join("?" for _ in states)
+        where = f"s.state IN ({marks}) AND s.due < ? AND {self._ACTIVE} AND {deck_sql}"
+        return where, [*states, to_db(due_before), to_db(now), *deck_params]
+
+    def _new_where(self, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = _deck_filter(decks)
+        return f"s.state = 'new' AND {self._ACTIVE} AND {deck_sql}", [to_db(now), *deck_params]
+
+    _QUEUE_FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id JOIN decks d ON d.id = c.deck_id"
+
+    def due_ids(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
+        """Active cards in `states` due before a moment, earliest first."""
+        where, params = self._due_where(states, due_before, now, decks)
+        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+        return [r[0] for r in self.db.execute(sql, [*params, limit]).fetchall()]
+
+    def count_due(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None) -> int:
+        where, params = self._due_where(states, due_before, now, decks)
+        return int(self._scalar(f"SELECT COUNT(*) {self._QUEUE_FROM} WHERE {where}", params))
+
+    def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
+        """Active new cards in deck order (file, then position in the file)."""
+        where, params = self._new_where(now, decks)
+        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY c.file, c.line, c.ord LIMIT ?"
+        return [r[0] for r in self.db.execute(sql, [*params, limit]).fetchall()]
+
+    def count_new(self, now: datetime, decks: Sequence[str] | None) -> int:
+        where, params = self._new_where(now, decks)
+        return int(self._scalar(f"SELECT COUNT(*) {self._QUEUE_FROM} WHERE {where}", params))
+
+    def studied_since(self, since: datetime, decks: Sequence[str] | None = None) -> tuple[int, int]:
+        """(new cards introduced, reviews of review-state cards) since a moment: the daily limits' usage."""
+        deck_sql, deck_params = _deck_filter(decks)
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(json_extract(l.state_before, '$.state') = 'new'), 0), "
+            "COALESCE(SUM(json_extract(l.state_before, '$.state') = 'review'), 0) "
+            "FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
+            f"WHERE l.reviewed_at >= ? AND {deck_sql}",
+            [to_db(since), *deck_params],
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[dict[str, Any]]:
+        """Per deck (own cards only): total active, new available, learning due, reviews due today."""
+        return self._rows(
+            "SELECT d.name AS name, COUNT(c.id) AS total, "
+            f"COALESCE(SUM(s.state = 'new' AND {self._ACTIVE}), 0) AS new, "
+            f"COALESCE(SUM(s.state IN ('learning', 'relearning') AND s.due < ? AND {self._ACTIVE}), 0) AS learning, "
+            f"COALESCE(SUM(s.state = 'review' AND s.due < ? AND {self._ACTIVE}), 0) AS due "
+            "FROM decks d LEFT JOIN cards c ON c.deck_id = d.id AND c.retired_at IS NULL "
+            "LEFT JOIN card_state s ON s.card_id = c.id GROUP BY d.id HAVING total > 0 ORDER BY d.name",
+            [to_db(now), to_db(learn_until), to_db(now), to_db(day_end), to_db(now)],
+        )
+
+    def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
+        with self.db.atomic():
+            if suspended is not None:
+                self.db.execute("UPDATE card_state SET suspended = ? WHERE card_id = ?", [int(suspended), card_id])
+            if buried_until != "keep":
+                self.db.execute(
+                    "UPDATE card_state SET buried_until = ? WHERE card_id = ?",
+                    [to_db(buried_until) if isinstance(buried_until, datetime) else None, card_id],
+                )
+
+    # -- review log -------------------------------------------------------------------------
+
+    def record_review(
+        self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
+        before: CardState, after: CardState, origin: str = "hcflash",
+    ) -> int:
+        """Append to the log and move the card to its new state, committed together before returning."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [card_id, rating, to_db(reviewed_at), duration_ms,
+                 json.dumps(before.to_dict()), json.dumps(after.to_dict()), origin],
+            )
+            self.save_state(after)
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def _entry(self, row: dict[str, Any]) -> ReviewEntry:
+        return ReviewEntry(
+            id=row["id"], card_id=row["card_id"], rating=row["rating"],
+            reviewed_at=from_db(row["reviewed_at"]),  # type: ignore[arg-type]
+            duration_ms=row["duration_ms"],
+            before=CardState.from_dict(json.loads(row["state_before"])),
+            after=CardState.from_dict(json.loads(row["state_after"])),
+            origin=row["origin"],
+        )
+
+    def review_entry(self, log_id: int) -> ReviewEntry | None:
+        rows = self._rows("SELECT * FROM review_log WHERE id = ?", [log_id])
+        return self._entry(rows[0]) if rows else None
+
+    def reviews_of(self, card_id: int) -> list[ReviewEntry]:
+        return [self._entry(r) for r in self._rows("SELECT * FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id", [card_id])]
+
+    def undo_review(self, entry: ReviewEntry) -> None:
+        """Remove a review and put the card back as it was before it, together."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM review_log WHERE id = ?", [entry.id])
+            self.save_state(entry.before)
+
+    def review_count(self) -> int:
+        return int(self._scalar("SELECT COUNT(*) FROM review_log"))
+
+    def card_count(self, include_retired: bool = False) -> int:
+        where = "" if include_retired else " WHERE retired_at IS NULL"
+        return int(self._scalar("SELECT COUNT(*) FROM cards" + where))

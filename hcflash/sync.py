@@ -1,0 +1,90 @@
+"""Deciding what a sync changes: pure functions from parsed decks and stored rows to a plan.
+
+The store applies the plan in one transaction; keeping the decision here means the rules (edits keep
+history, removals retire, ids are unique across all decks) are tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hcflash.errors import DeckIssue
+from hcflash.records import CardContent
+
+DUPLICATE_ID = "HC113"
+
+
+@dataclass(frozen=True)
+class KnownCard:
+    """What sync needs to know of a stored card."""
+
+    id: int
+    key: str
+    deck: str
+    file: str
+    line: int
+    content_hash: str
+    tags: tuple[str, ...]
+    retired: bool
+
+
+@dataclass(frozen=True)
+class CardUpdate:
+    id: int
+    content: CardContent
+    content_changed: bool
+    revived: bool
+    moved: bool
+
+
+@dataclass
+class SyncPlan:
+    inserts: list[CardContent] = field(default_factory=list)
+    updates: list[CardUpdate] = field(default_factory=list)
+    retire_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    issues: list[DeckIssue] = field(default_factory=list)
+
+
+def plan_sync(
+    parsed: list[CardContent],
+    reparsed_files: set[str],
+    known: dict[str, KnownCard],
+) -> SyncPlan:
+    """Compare the cards of the re-parsed (or removed) files with what the store holds.
+
+    `parsed` holds every card of the files in `reparsed_files`; cards of files not listed there are
+    untouched. A key that is live in a file outside `reparsed_files` is a duplicate id.
+    """
+    plan = SyncPlan()
+    seen: dict[str, CardContent] = {}
+    for card in parsed:
+        if card.key in seen:
+            first = seen[card.key]
+            if first.note_id != card.note_id or first.file != card.file or first.line != card.line:
+                plan.issues.append(
+                    DeckIssue(DUPLICATE_ID, f"id {card.note_id!r} is already used at {first.file}:{first.line}", Path(card.file), card.line)
+                )
+            continue
+        seen[card.key] = card
+        old = known.get(card.key)
+        if old is not None and not old.retired and old.file not in reparsed_files:
+            plan.issues.append(
+                DeckIssue(DUPLICATE_ID, f"id {card.note_id!r} is already used at {old.file}:{old.line}", Path(card.file), card.line)
+            )
+            continue
+        if old is None:
+            plan.inserts.append(card)
+            continue
+        content_changed = old.content_hash != card.content_hash
+        moved = old.file != card.file or old.deck != card.deck
+        same_place = old.line == card.line and old.tags == card.tags
+        if content_changed or moved or old.retired or not same_place:
+            plan.updates.append(CardUpdate(old.id, card, content_changed, old.retired, moved))
+        else:
+            plan.unchanged += 1
+    for old in known.values():
+        if old.file in reparsed_files and not old.retired and old.key not in seen:
+            plan.retire_ids.append(old.id)
+    return plan

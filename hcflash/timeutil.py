@@ -1,0 +1,76 @@
+"""UTC timestamps as the store keeps them, and the study-day boundary.
+
+Every stored time is UTC, written in one fixed-width ISO form so that string order is time
+order (the due-queue index relies on that). Day boundaries follow the learner's local rollover hour,
+as Anki's do, so "due today" means the same thing at 1 a.m. as at 11 p.m.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone, tzinfo
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Normalize to `timezone.utc` exactly: fsrs rejects any other tzinfo, even ZoneInfo('UTC')."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: hcflash only handles aware times")
+    return moment.astimezone(timezone.utc)
+
+
+def to_db(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return as_utc(moment).isoformat(timespec="microseconds")
+
+
+def from_db(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return as_utc(datetime.fromisoformat(text))
+
+
+def _local(moment: datetime, tz: tzinfo | None) -> datetime:
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
+def _at_local_hour(day: date, hour: int, tz: tzinfo | None) -> datetime:
+    naive = datetime(day.year, day.month, day.day, hour)
+    return as_utc(naive.replace(tzinfo=tz) if tz is not None else naive.astimezone())
+
+
+def study_day_start(now: datetime, rollover_hour: int, tz: tzinfo | None = None) -> datetime:
+    """UTC start of the study day containing `now`; `tz` None means the machine's local zone."""
+    local = _local(now, tz)
+    day = local.date()
+    if local.hour < rollover_hour:
+        day -= timedelta(days=1)
+    return _at_local_hour(day, rollover_hour, tz)
+
+
+def next_study_day_start(now: datetime, rollover_hour: int, tz: tzinfo | None = None) -> datetime:
+    """UTC start of the next study day, from the local calendar so a DST day is 23 or 25 hours."""
+    today = _local(study_day_start(now, rollover_hour, tz), tz).date()
+    return _at_local_hour(today + timedelta(days=1), rollover_hour, tz)
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    seconds = max(0, delta.total_seconds())
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

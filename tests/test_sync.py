@@ -1,0 +1,163 @@
+"""Sync: decks → store in one transaction; edits, moves and removals never lose history."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hcflash.errors import DeckError
+from hcflash.store import Store
+
+from .conftest import basic_cards, write_deck
+
+
+def review_rows(store: Store) -> list[tuple]:
+    return store.db.execute("SELECT card_id, rating, reviewed_at FROM review_log ORDER BY id").fetchall()
+
+
+def snapshot(store: Store) -> dict[str, list[tuple]]:
+    tables = ["decks", "deck_files", "cards", "card_state", "review_log"]
+    return {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+
+
+def test_first_sync_adds_every_card_and_a_second_reads_nothing(service, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 3))
+    write_deck(deck_dir, "sub/b.md", basic_cards("b", 2, deck="Test::Other"))
+    report = service.sync()
+    assert (report.added, report.files_parsed) == (5, 2)
+    again = service.sync()
+    assert again.nothing_changed
+    assert (again.files_parsed, again.files_skipped, again.unchanged) == (0, 2, 5)
+
+
+def test_touching_a_file_without_editing_it_changes_nothing(service, deck_dir):
+    path = write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    report = service.sync()
+    assert report.nothing_changed and report.files_parsed == 0
+    assert service.sync().files_skipped == 1
+
+
+def test_editing_a_question_keeps_the_card_its_schedule_and_history(service, store, deck_dir, clock):
+    path = write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    card = service.next_card()
+    service.preview(card.id)
+    service.rate(card.id, 3)
+    state_before = store.state(card.id)
+    clock.advance(hours=1)
+
+    path.write_text(path.read_text().replace("Question 1?", "Reworded question 1?"))
+    report = service.sync()
+
+    assert (report.changed, report.added, report.retired) == (1, 0, 0)
+    stored = store.card_by_key("a-q1")
+    assert stored.id == card.id and stored.question == "Reworded question 1?"
+    assert store.state(card.id) == state_before
+    assert len(store.reviews_of(card.id)) == 1
+    assert service.review_card(card.id).edited_since_review
+
+
+def test_removed_cards_are_retired_and_return_with_their_history(service, store, deck_dir):
+    path = write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    first = service.next_card()
+    service.rate(first.id, 4)
+    original = path.read_text()
+
+    path.write_text(basic_cards("a", 2).split("## Question 1?")[0] + "## Question 2?" + original.split("## Question 2?")[1])
+    report = service.sync()
+    assert report.retired == 1
+    assert store.card_by_key("a-q1").retired_at is not None
+    assert store.card_count() == 1
+
+    path.write_text(original)
+    report = service.sync()
+    assert report.revived == 1
+    revived = store.card_by_key("a-q1")
+    assert revived.retired_at is None and revived.id == first.id
+    assert [e.rating for e in store.reviews_of(first.id)] == [4]
+
+
+def test_moving_a_card_to_another_file_and_deck_keeps_its_history(service, store, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    card = service.next_card()
+    service.rate(card.id, 3)
+    text_a = basic_cards("a", 2)
+    block = "## Question 1? <!-- id: a-q1 -->\n\nAnswer 1.\n\nSource: Spec section 1\n"
+    write_deck(deck_dir, "a.md", text_a.replace(block, ""))
+    write_deck(deck_dir, "elsewhere.md", "---\ndeck: Test::Elsewhere\n---\n" + block)
+    report = service.sync()
+    assert (report.moved, report.added, report.retired) == (1, 0, 0)
+    moved = store.card_by_key("a-q1")
+    assert moved.id == card.id and moved.deck == "Test::Elsewhere" and moved.file.endswith("elsewhere.md")
+    assert len(store.reviews_of(card.id)) == 1
+
+
+def test_a_malformed_deck_reports_path_and_line_and_changes_nothing(service, store, deck_dir):
+    good = write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    card = service.next_card()
+    service.rate(card.id, 3)
+    before = snapshot(store)
+
+    good.write_text(good.read_text().replace("Answer 2.", "Edited answer 2."))
+    write_deck(deck_dir, "bad.md", "## Fine <!-- id: bad-ok -->\n\nA\n\nSource: s\n\n## Broken <!-- id: bad-x -->\n\nNo source here.\n")
+    with pytest.raises(DeckError) as err:
+        service.sync()
+    issue = err.value.issues[0]
+    assert issue.path.name == "bad.md" and issue.line == 7 and issue.code == "HC122"
+    assert f"bad.md:7" in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_an_id_used_in_two_files_is_refused(service, store, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 1))
+    service.sync()
+    write_deck(deck_dir, "b.md", "## Copy <!-- id: a-q1 -->\n\nA\n\nSource: s\n")
+    before = snapshot(store)
+    with pytest.raises(DeckError) as err:
+        service.sync()
+    assert err.value.issues[0].code == "HC113"
+    assert "a.md:6" in err.value.issues[0].message
+    assert snapshot(store) == before
+
+
+def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_dir, monkeypatch):
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    before = snapshot(store)
+    write_deck(deck_dir, "b.md", basic_cards("b", 3))
+    calls = {"n": 0}
+    original = Store._card_values
+
+    def failing(card, deck_ids):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return original(card, deck_ids)
+
+    monkeypatch.setattr(Store, "_card_values", staticmethod(failing))
+    with pytest.raises(sqlite3.OperationalError):
+        service.sync()
+    assert snapshot(store) == before
+    monkeypatch.undo()
+    assert service.sync().added == 3
+
+
+def test_the_bundled_decks_sync_and_every_card_has_a_source(tmp_path):
+    from hcflash.locations import bundled_decks_dir
+    from hcflash.service import StudyService
+
+    with Store.open(tmp_path / "s.db") as store:
+        service = StudyService(store, [bundled_decks_dir()])
+        report = service.sync()
+        assert report.added > 0
+        missing = store.db.execute("SELECT key FROM cards WHERE sources = '[]'").fetchall()
+        assert missing == []
