@@ -22,7 +22,8 @@ from hcflash.records import CardContent, CardState, DeckCounts, DeckFile, Review
 from hcflash.settings import Settings, apply_setting
 from hcflash.store import FileRecord, Store
 from hcflash.sync import plan_sync
-from hcflash.timeutil import as_utc, format_interval, next_study_day_start, study_day_start, utcnow
+from hcflash.stats import Stats, build_stats
+from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
 
@@ -76,6 +77,33 @@ class CardInfo:
 
 
 @dataclass(frozen=True)
+class SessionSummary:
+    """What a study session amounted to, for the summary screen."""
+
+    reviewed: int
+    again: int
+    seconds: float
+    due_tomorrow: int
+
+    @property
+    def again_rate(self) -> float | None:
+        return self.again / self.reviewed if self.reviewed else None
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    id: int
+    key: str
+    question: str
+    deck: str
+    state: str
+    due: datetime | None
+    stability: float | None
+    lapses: int
+    suspended: bool
+
+
+@dataclass(frozen=True)
 class _ParsedFile:
     record: FileRecord
     deck: DeckFile
@@ -97,6 +125,7 @@ class StudyService:
         self._previews: dict[int, tuple[CardState, dict[int, CardState]]] = {}
         self._shown_at: dict[int, datetime] = {}
         self._undo_stack: list[int] = []
+        self._session: dict[int, ReviewEntry] = {}  # this session's ratings by log id, for its summary
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -286,7 +315,9 @@ class StudyService:
         self._previews.pop(card_id, None)
         self._shown_at.pop(card_id, None)
         self._undo_stack.append(log_id)
-        return ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
+        entry = ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
+        self._session[log_id] = entry
+        return entry
 
     def can_undo(self) -> bool:
         return bool(self._undo_stack)
@@ -296,6 +327,7 @@ class StudyService:
         while self._undo_stack:
             log_id = self._undo_stack.pop()
             entry = self.store.review_entry(log_id)
+            self._session.pop(log_id, None)
             if entry is not None:
                 self.store.undo_review(entry)
                 self._previews.pop(entry.card_id, None)
@@ -342,7 +374,66 @@ class StudyService:
                 node[1] += row["learning"]
                 node[2] += row["due"]
                 node[3] += row["total"]
+        # Like Anki, a deck shows what today's limits let you study, not everything that is waiting.
+        new_left, reviews_left = self._remaining_limits(now, self.day_bounds(now)[0])
         return [
-            DeckCounts(name, new, learning, due, total)
+            DeckCounts(name, min(new, new_left), learning, min(due, reviews_left), total)
             for name, (new, learning, due, total) in sorted(totals.items(), key=lambda kv: kv[0].split("::"))
         ]
+
+    # -- session, flags, browse, stats ------------------------------------------------------
+
+    def session_summary(self) -> SessionSummary:
+        entries = list(self._session.values())
+        now = self.now()
+        _, day_end = self.day_bounds(now)
+        tomorrow_end = next_study_day_start(day_end, self.settings.rollover_hour, self.settings.tz)
+        due_tomorrow = self.store.count_due(("review", "learning", "relearning"), tomorrow_end, now, None)
+        return SessionSummary(
+            reviewed=len(entries),
+            again=sum(e.rating == 1 for e in entries),
+            seconds=sum((e.duration_ms or 0) for e in entries) / 1000,
+            due_tomorrow=due_tomorrow,
+        )
+
+    def flag(self, card_id: int, note: str = "") -> None:
+        """Record that a card looks wrong, for the deck authors (`hcflash flags` lists them)."""
+        self.store.add_flag(card_id, note.strip(), self.now())
+
+    def open_flags(self) -> list[dict[str, object]]:
+        return self.store.open_flags()
+
+    def browse(
+        self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
+        state: str | None = None, limit: int = 500,
+    ) -> list[BrowseRow]:
+        """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
+        rows = self.store.search_cards(fts_query(query), decks, tag or None, state or None, limit)
+        return [
+            BrowseRow(
+                id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
+                due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
+            )
+            for r in rows
+        ]
+
+    def stats(self) -> Stats:
+        now = self.now()
+        s = self.settings
+        day_start, day_end = self.day_bounds(now)
+        month_ago = day_start - timedelta(days=30)
+        year_ago = day_start - timedelta(days=366)
+        return build_stats(
+            now, s.rollover_hour, s.tz,
+            reviews=self.store.reviews_between(month_ago, day_end),
+            heat_times=self.store.review_days(year_ago),
+            due_times=self.store.due_times_before(day_end + timedelta(days=31)),
+            states=self.store.state_counts(),
+        )
+
+
+def fts_query(text: str) -> str | None:
+    """A user's words as a safe FTS5 query: each word quoted and matched as a prefix, all required."""
+    words = [w.replace('"', "") for w in text.split()]
+    terms = [f'"{w}"*' for w in words if w]
+    return " ".join(terms) or None

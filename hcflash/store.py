@@ -104,6 +104,22 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+@migrations()
+def m002_search_and_flags(db: Database) -> None:
+    # Full-text search for the browser, kept current by triggers on every card write.
+    db["cards"].enable_fts(["question", "answer", "sources", "tags"], create_triggers=True, tokenize="porter")
+    db.execute(
+        """CREATE TABLE card_flags (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            resolved_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_flags_card ON card_flags(card_id)")
+
+
 @dataclass(frozen=True)
 class FileRecord:
     path: str
@@ -444,3 +460,82 @@ class Store:
     def card_count(self, include_retired: bool = False) -> int:
         where = "" if include_retired else " WHERE retired_at IS NULL"
         return int(self._scalar("SELECT COUNT(*) FROM cards" + where))
+
+    # -- flags ------------------------------------------------------------------------------
+
+    def add_flag(self, card_id: int, note: str, now: datetime) -> int:
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO card_flags(card_id, note, created_at) VALUES (?, ?, ?)", [card_id, note, to_db(now)]
+            )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def open_flags(self) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT f.id, f.card_id, f.note, f.created_at, c.key, c.question, c.file, c.line, d.name AS deck "
+            "FROM card_flags f JOIN cards c ON c.id = f.card_id JOIN decks d ON d.id = c.deck_id "
+            "WHERE f.resolved_at IS NULL ORDER BY c.file, c.line, f.id"
+        )
+
+    def flagged_card_ids(self) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT card_id FROM card_flags WHERE resolved_at IS NULL").fetchall()}
+
+    # -- browse and stats -------------------------------------------------------------------
+
+    def search_cards(
+        self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters."""
+        deck_sql, params = _deck_filter(decks)
+        where = [deck_sql, "c.retired_at IS NULL"]
+        join = ""
+        if match:
+            join = "JOIN cards_fts f ON f.rowid = c.id"
+            where.append("cards_fts MATCH ?")
+            params.append(match)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)")
+            params.append(tag)
+        if state == "suspended":
+            where.append("s.suspended = 1")
+        elif state:
+            where.append("s.state = ? AND s.suspended = 0")
+            params.append(state)
+        sql = (
+            "SELECT c.id, c.key, c.question, d.name AS deck, s.state, s.due, s.stability, s.lapses, s.suspended "
+            f"FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id {join} "
+            f"WHERE {' AND '.join(where)} ORDER BY c.file, c.line, c.ord LIMIT ?"
+        )
+        return self._rows(sql, [*params, limit])
+
+    def reviews_between(self, start: datetime, end: datetime) -> list[tuple[str, int, str]]:
+        """(reviewed_at, rating, state before) for reviews in [start, end)."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT reviewed_at, rating, json_extract(state_before, '$.state') FROM review_log "
+                "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at",
+                [to_db(start), to_db(end)],
+            ).fetchall()
+        ]
+
+    def review_days(self, start: datetime) -> list[str]:
+        """Timestamps of every review since `start`, for the heatmap."""
+        return [r[0] for r in self.db.execute(
+            "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", [to_db(start)]
+        ).fetchall()]
+
+    def due_times_before(self, end: datetime) -> list[str]:
+        """Due times of active, unsuspended cards already studied, due before `end` (overdue included)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card_id "
+            "WHERE s.state != 'new' AND s.suspended = 0 AND c.retired_at IS NULL AND s.due < ? ORDER BY s.due",
+            [to_db(end)],
+        ).fetchall()]
+
+    def state_counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT CASE WHEN s.suspended THEN 'suspended' ELSE s.state END, COUNT(*) "
+            "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE c.retired_at IS NULL GROUP BY 1"
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}

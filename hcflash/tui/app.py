@@ -1,0 +1,98 @@
+"""The hcflash Textual app: a stack of screens over one StudyService."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hcflash.errors import DeckError, HcflashError
+from hcflash.records import SyncReport
+from hcflash.service import StudyService
+from hcflash.tui.screens.home import HomeScreen
+
+
+class HcflashApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "hcflash"
+    BINDINGS = [
+        Binding("question_mark", "toggle_help", "Keys"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        service: StudyService,
+        decks: list[str] | None = None,
+        sync_report: SyncReport | None = None,
+        start_review: bool = False,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.start_decks = decks
+        self.sync_report = sync_report
+        self.start_in_review = start_review or decks is not None
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.sync_report is not None and not self.sync_report.nothing_changed:
+            self.notify(f"Decks synced: {self.sync_report.summary()}", markup=False)
+        if self.start_in_review:
+            self.start_review(self.start_decks)
+
+    # -- navigation used by screens and the command palette ---------------------------------
+
+    def start_review(self, decks: list[str] | None) -> None:
+        from hcflash.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(decks))
+
+    def show_summary(self, review: Screen) -> None:
+        from hcflash.tui.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(self.service.session_summary()))
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_open_browse(self) -> None:
+        from hcflash.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen())
+
+    def action_open_stats(self) -> None:
+        from hcflash.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def action_open_settings(self) -> None:
+        from hcflash.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def report_error(self, exc: HcflashError) -> None:
+        """The TUI's one place for user-facing errors: a notification, never a traceback."""
+        if isinstance(exc, DeckError):
+            lines = [str(i) for i in exc.issues[:5]]
+            more = len(exc.issues) - len(lines)
+            message = "\n".join(lines) + (f"\n… and {more} more" if more > 0 else "")
+            self.notify(message, title="Deck errors: nothing was changed", severity="error", timeout=15, markup=False)
+        else:
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Study all decks", "Review everything due now", lambda: self.start_review(None))
+        yield SystemCommand("Browse cards", "Search and filter every card", self.action_open_browse)
+        yield SystemCommand("Statistics", "Reviews, retention, forecast and heatmap", self.action_open_stats)
+        yield SystemCommand("Settings", "Desired retention and daily limits", self.action_open_settings)
+        yield SystemCommand("Home", "The deck list", self.go_home)

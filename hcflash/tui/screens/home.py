@@ -1,0 +1,98 @@
+"""Home: the deck list with new / learning / due counts, like Anki's, and today's totals."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from hcflash.errors import HcflashError
+from hcflash.text_safety import plain_text
+
+ALL_DECKS = "__all__"
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "study", "Study deck"),
+        Binding("a", "study_all", "Study all"),
+        Binding("b", "app.open_browse", "Browse"),
+        Binding("t", "app.open_stats", "Stats"),
+        Binding("comma", "app.open_settings", "Settings"),
+        Binding("r", "sync", "Sync decks"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="today")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=False)
+        yield Static("Enter studies the selected deck · a studies all · ? lists every key", id="home-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Deck", key="deck")
+        for name in ("New", "Learn", "Due"):
+            table.add_column(name, key=name.lower())
+        self.refresh_counts()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        service = self.app.service  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        selected = table.cursor_row
+        table.clear()
+        for row in service.deck_counts():
+            depth = row.name.count("::")
+            label = Text("  " * depth + plain_text(row.name.split("::")[-1]))
+            table.add_row(
+                label,
+                Text(str(row.new), style="blue" if row.new else "dim"),
+                Text(str(row.learning), style="red" if row.learning else "dim"),
+                Text(str(row.due), style="green" if row.due else "dim"),
+                key=row.name,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+        counts = service.queue_counts()
+        summary = Text.assemble(
+            ("Today  ", "bold"),
+            (f"{counts.new} new", "blue"), " · ",
+            (f"{counts.learning} learning", "red"), " · ",
+            (f"{counts.review} due", "green"),
+        )
+        if counts.total == 0:
+            summary.append("   Nothing due: well done.", style="italic")
+        self.query_one("#today", Static).update(summary)
+
+    def _selected_deck(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value)
+
+    def action_study(self) -> None:
+        deck = self._selected_deck()
+        self.app.start_review([deck] if deck else None)  # type: ignore[attr-defined]
+
+    def action_study_all(self) -> None:
+        self.app.start_review(None)  # type: ignore[attr-defined]
+
+    def action_sync(self) -> None:
+        try:
+            report = self.app.service.sync()  # type: ignore[attr-defined]
+        except HcflashError as exc:
+            self.app.report_error(exc)  # type: ignore[attr-defined]
+            return
+        self.notify(f"Decks synced: {report.summary()}", markup=False)
+        self.refresh_counts()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.start_review([str(event.row_key.value)])  # type: ignore[attr-defined]

@@ -1,0 +1,57 @@
+"""Stats: reviews and true retention over 30 days, a 30-day due forecast, a year's heatmap."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from hcflash.stats import Stats
+from hcflash.tui.widgets.heatmap import Heatmap
+
+
+class StatsScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "reload", "Refresh")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield Static("Loading…", id="stats-summary")
+            yield Label("Reviews per day, last 30 days", classes="chart-title")
+            yield Sparkline([], id="reviews-chart")
+            yield Label("Cards due per day, next 30 days", classes="chart-title")
+            yield Sparkline([], id="forecast-chart")
+            yield Label("Reviews over the past year", classes="chart-title")
+            yield Heatmap(id="heatmap")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load_stats()
+
+    @work(thread=True, exclusive=True)
+    def load_stats(self) -> None:
+        stats = self.app.service.stats()  # type: ignore[attr-defined]  # read-only: safe off the UI thread
+        self.app.call_from_thread(self.show_stats, stats)
+
+    def show_stats(self, stats: Stats) -> None:
+        reviews_30d = sum(d.reviews for d in stats.days)
+        retention = f"{stats.retention_30d:.1%}" if stats.retention_30d is not None else "-"
+        states = stats.states
+        summary = Text.assemble(
+            ("Last 30 days  ", "bold"), f"{reviews_30d} reviews · true retention {retention}\n",
+            ("Cards         ", "bold"),
+            f"{states.get('new', 0)} new · {states.get('learning', 0) + states.get('relearning', 0)} learning · "
+            f"{states.get('review', 0)} review · {states.get('suspended', 0)} suspended\n",
+            ("Due tomorrow  ", "bold"), f"{stats.forecast[1] if len(stats.forecast) > 1 else 0}",
+        )
+        self.query_one("#stats-summary", Static).update(summary)
+        self.query_one("#reviews-chart", Sparkline).data = [d.reviews for d in stats.days]
+        self.query_one("#forecast-chart", Sparkline).data = list(stats.forecast)
+        self.query_one(Heatmap).show(stats.heatmap, stats.today, weeks=52)

@@ -1,0 +1,24 @@
+"""The line under a card: what Space does before the reveal, what each rating does after it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from hcflash.service import Preview
+
+_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
+
+
+class RatingBar(Static):
+    def show_prompt(self) -> None:
+        self.update(Text.assemble(("Space", "bold"), " show answer"))
+
+    def show_previews(self, previews: dict[int, Preview]) -> None:
+        parts: list[tuple[str, str] | str] = []
+        for rating, preview in previews.items():
+            if parts:
+                parts.append("  ·  ")
+            parts.append((f"{rating} ", "dim"))
+            parts.append((preview.label, _STYLES[rating]))
+        self.update(Text.assemble(*parts))
