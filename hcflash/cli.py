@@ -214,6 +214,20 @@ def raise_unknown(key: str) -> None:
 
 
 @main.command()
+@click.pass_obj
+@handles_errors
+def flags(session: Session) -> None:
+    """Cards learners flagged as wrong, with `path:line` and the note, ready for a pull request."""
+    rows = session.service().open_flags()
+    if not rows:
+        click.echo("No flagged cards.")
+        return
+    for row in rows:
+        note = f" — {row['note']}" if row["note"] else ""
+        click.echo(f"{row['file']}:{row['line']}: {row['key']}{note}")
+
+
+@main.command()
 @click.argument("deck", required=False)
 @click.option("--plain", is_flag=True, help="Line-by-line review in the terminal, without the full-screen app.")
 @click.pass_obj
