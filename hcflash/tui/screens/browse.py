@@ -26,7 +26,7 @@ class BrowseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         service = self.app.service  # type: ignore[attr-defined]
-        decks = [(plain_text(d.name), d.name) for d in service.deck_counts()]
+        decks = [(Text(plain_text(d.name)), d.name) for d in service.deck_counts()]
         yield Header()
         yield Input(placeholder="Search cards (words match as prefixes)", id="search")
         with Horizontal(id="filters"):
