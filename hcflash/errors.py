@@ -61,5 +61,9 @@ class ConfigError(HcflashError):
     """A setting or command-line value is not valid."""
 
 
+class ExportError(HcflashError):
+    """An export or import of an outside format failed."""
+
+
 class ReviewError(HcflashError):
     """A review action does not apply (for example, nothing to undo)."""

@@ -210,3 +210,20 @@ class SyncReport:
             f"{self.added} added, {self.changed} changed, {self.moved} moved, "
             f"{self.retired} retired, {self.revived} revived, {self.unchanged} unchanged"
         )
+
+
+@dataclass(frozen=True)
+class ExportCard:
+    """A card with everything an export needs: content, schedule and full history."""
+
+    card: StoredCard
+    state: CardState
+    reviews: tuple[ReviewEntry, ...]
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    notes: int
+    cards: int
+    reviews: int
+    path: Path

@@ -9,20 +9,30 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from hcflash import schedule
 from hcflash.cards import expand_note, front_and_back
-from hcflash.deck import decode_deck_bytes, deck_name_from_path, parse_deck
+from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck
 from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError
 from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
-from hcflash.records import CardContent, CardState, DeckCounts, DeckFile, ReviewEntry, StoredCard, SyncReport
+from hcflash.records import (
+    CardContent,
+    CardState,
+    DeckCounts,
+    DeckFile,
+    ExportCard,
+    ExportSummary,
+    ReviewEntry,
+    StoredCard,
+    SyncReport,
+)
 from hcflash.settings import Settings, apply_setting
+from hcflash.stats import Stats, build_stats
 from hcflash.store import FileRecord, Store
 from hcflash.sync import plan_sync
-from hcflash.stats import Stats, build_stats
 from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
@@ -101,6 +111,15 @@ class BrowseRow:
     stability: float | None
     lapses: int
     suspended: bool
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    reviews_added: int
+    cards_updated: int
+    already_known: int
+    unknown_notes: tuple[str, ...]
+    unknown_cards: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -430,6 +449,79 @@ class StudyService:
             due_times=self.store.due_times_before(day_end + timedelta(days=31)),
             states=self.store.state_counts(),
         )
+
+    # -- Anki ---------------------------------------------------------------------------------
+
+    def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
+        states = self.store.all_states()
+        reviews = self.store.all_reviews()
+        return [
+            ExportCard(card, states[card.id], tuple(reviews.get(card.id, ())))
+            for card in self.store.active_cards(decks)
+        ]
+
+    def export_anki(
+        self, out: Path, decks: Sequence[str] | None = None, with_progress: bool = True,
+        on_start: Callable[[int], None] = lambda total: None,
+        advance: Callable[[int], None] = lambda n: None,
+    ) -> ExportSummary:
+        """Write an .apkg; `on_start(total notes)` and `advance(n)` drive a progress bar."""
+        from hcflash.export.anki import export_anki
+
+        items = self.export_items(decks)
+        on_start(len({i.card.note_id for i in items}))
+        return export_anki(items, out, self.settings, self.now(), with_progress, advance)
+
+    def import_anki(self, path: Path) -> ImportReport:
+        """Merge reviews done in Anki into the log (no duplicates), then rebuild those cards' states."""
+        from hcflash.importing.anki import is_known, millis, read_package
+
+        package = read_package(path)
+        existing = self.store.all_reviews()
+        cards: dict[str, StoredCard | None] = {}
+        added: dict[int, list[tuple[datetime, int, int]]] = {}
+        seen: dict[int, set[int]] = {}
+        unknown_cards: set[str] = set()
+        already = 0
+        for review in package.reviews:
+            if review.card_key not in cards:
+                cards[review.card_key] = self.store.card_by_key(review.card_key)
+            card = cards[review.card_key]
+            if card is None:
+                unknown_cards.add(review.card_key)
+                continue
+            known = seen.setdefault(card.id, {millis(e.reviewed_at) for e in existing.get(card.id, ())})
+            if is_known(review, known):
+                already += 1
+                continue
+            known.add(review.revlog_id)
+            added.setdefault(card.id, []).append((review.reviewed_at, review.rating, review.duration_ms))
+        scheduler = schedule.make_scheduler(replace(self.settings, fuzz=False))
+        new_entries: list[ReviewEntry] = []
+        final_states: list[CardState] = []
+        for card_id, imported in added.items():
+            current = self.store.state(card_id)
+            timeline = sorted(
+                [(e.reviewed_at, e.rating, e.duration_ms, None) for e in existing.get(card_id, ())]
+                + [(at, rating, duration, "anki") for at, rating, duration in imported],
+                key=lambda row: row[0],
+            )
+            state = CardState(card_id=card_id)
+            for at, rating, duration, origin in timeline:
+                after = schedule.review(scheduler, state, rating, at, self.settings)
+                if origin:
+                    new_entries.append(ReviewEntry(0, card_id, rating, at, duration, state, after, origin))
+                state = after
+            final_states.append(
+                state.with_changes(
+                    suspended=current.suspended or state.suspended,
+                    buried_until=current.buried_until,
+                    leech=current.leech or state.leech,
+                )
+            )
+        self.store.merge_reviews(new_entries, final_states)
+        self._previews.clear()
+        return ImportReport(len(new_entries), len(final_states), already, package.unknown_notes, tuple(sorted(unknown_cards)))
 
 
 def fts_query(text: str) -> str | None:

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hcflash.errors import StoreError
-from hcflash.records import CardContent, CardState, DeckCounts, ReviewEntry, StoredCard
+from hcflash.records import CardContent, CardState, ReviewEntry, StoredCard
 from hcflash.sync import KnownCard, SyncPlan
 from hcflash.timeutil import from_db, to_db
 
@@ -539,3 +539,39 @@ class Store:
             "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE c.retired_at IS NULL GROUP BY 1"
         ).fetchall()
         return {r[0]: r[1] for r in rows}
+
+    # -- export and import ------------------------------------------------------------------
+
+    def active_cards(self, decks: Sequence[str] | None = None) -> list[StoredCard]:
+        deck_sql, params = _deck_filter(decks)
+        rows = self._rows(
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id "
+            f"WHERE c.retired_at IS NULL AND {deck_sql} ORDER BY c.file, c.line, c.ord",
+            params,
+        )
+        return [_card_from_row(r) for r in rows]
+
+    def all_states(self) -> dict[int, CardState]:
+        return {r["card_id"]: CardState.from_dict(r) for r in self._rows("SELECT * FROM card_state")}
+
+    def all_reviews(self) -> dict[int, list[ReviewEntry]]:
+        grouped: dict[int, list[ReviewEntry]] = {}
+        for row in self._rows("SELECT * FROM review_log ORDER BY reviewed_at, id"):
+            entry = self._entry(row)
+            grouped.setdefault(entry.card_id, []).append(entry)
+        return grouped
+
+    def merge_reviews(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
+        """Add reviews that came from elsewhere and set the affected cards' states, all or nothing."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (e.card_id, e.rating, to_db(e.reviewed_at), e.duration_ms,
+                     json.dumps(e.before.to_dict()), json.dumps(e.after.to_dict()), e.origin)
+                    for e in entries
+                ],
+            )
+            for state in states:
+                self.save_state(state)

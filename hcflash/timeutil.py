@@ -7,18 +7,18 @@ as Anki's do, so "due today" means the same thing at 1 a.m. as at 11 p.m.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """Normalize to `timezone.utc` exactly: fsrs rejects any other tzinfo, even ZoneInfo('UTC')."""
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: hcflash only handles aware times")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def to_db(moment: datetime | None) -> str | None:

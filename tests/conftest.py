@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from hcflash.service import StudyService
 from hcflash.settings import Settings
 from hcflash.store import Store
 
-START = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # a Monday afternoon, 10:00 in New York
+START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday afternoon, 10:00 in New York
 
 
 @dataclass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hcflash.check import check_paths, fix_paths, fix_text
 
 from .conftest import write_deck
@@ -43,7 +41,7 @@ def test_fix_adds_ids_and_changes_nothing_else(deck_dir):
     assert changed == {path: ["t-pix-profile", "t-setext-question-about-pix-again"]}
     after = path.read_text().split("\n")
     assert len(after) == len(before)
-    differing = [(a, b) for a, b in zip(before, after) if a != b]
+    differing = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert differing == [
         ("## What does the PIX profile do?", "## What does the PIX profile do? <!-- id: t-pix-profile -->"),
         ("Setext question about PIX again", "Setext question about PIX again <!-- id: t-setext-question-about-pix-again -->"),

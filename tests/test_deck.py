@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hcflash.cards import expand_note, front_and_back
-from hcflash.deck import decode_deck_bytes, deck_name_from_path, parse_deck
+from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck
 from hcflash.errors import DeckError
 
 GOOD = """---

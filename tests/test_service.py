@@ -82,7 +82,7 @@ def test_the_stored_result_is_exactly_the_previewed_one_even_with_fuzz(service, 
     service.save_settings(Settings(timezone="America/New_York", fuzz=True))
     write_deck(deck_dir, "a.md", basic_cards("a", 8))
     service.sync()
-    for card_no in range(8):
+    for _ in range(8):
         card = service.next_card()
         service.rate(card.id, 4)
     clock.advance(days=30)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -113,7 +112,7 @@ def test_a_malformed_deck_reports_path_and_line_and_changes_nothing(service, sto
         service.sync()
     issue = err.value.issues[0]
     assert issue.path.name == "bad.md" and issue.line == 7 and issue.code == "HC122"
-    assert f"bad.md:7" in str(err.value)
+    assert "bad.md:7" in str(err.value)
     assert snapshot(store) == before
 
 

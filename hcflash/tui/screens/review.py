@@ -20,7 +20,6 @@ from hcflash.text_safety import plain_text
 from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar
 
-
 _LINK_RE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
 

@@ -1,0 +1,1 @@
+"""Writers for outside formats, one module each."""

@@ -1,0 +1,1 @@
+"""Readers for outside formats, one module each."""
