@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hcflash.deck import DUPLICATE_ID, ID_MAX, deck_name_from_path, heading_spans, parse_deck, read_deck_text
 from hcflash.errors import DeckError, DeckIssue
+from hcflash.lint import lint_deck, near_duplicates
 from hcflash.locations import deck_files
 from hcflash.records import DeckFile
 
@@ -59,6 +60,8 @@ def check_paths(paths: list[Path]) -> CheckResult:
         deck = parse_deck(text, path, deck_name_from_path(path.relative_to(root)))
         decks.append(deck)
         issues.extend(deck.issues)
+        issues.extend(lint_deck(deck, root))
+    issues.extend(near_duplicates(decks))
     first_use: dict[str, tuple[Path, int]] = {}
     for deck in decks:
         for note in deck.notes:

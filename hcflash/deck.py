@@ -340,7 +340,7 @@ def _parse_card(
         out.add(BAD_CLOZE, problem, line)
     if numbers and meta.reverse:
         out.add(CLOZE_REVERSED, "a cloze card cannot be reversed", line)
-    if not numbers and not answer:
+    if not numbers and not answer and not problem:
         out.add(EMPTY_ANSWER, "card has no answer", line)
     if not meta.sources:
         out.add(MISSING_SOURCE, "card has no Source: line (cite the primary document and section)", line)

@@ -72,8 +72,8 @@ def test_fix_keeps_crlf_line_endings():
 
 
 def test_check_reports_duplicates_across_files_with_both_places(deck_dir):
-    write_deck(deck_dir, "a.md", "## Q <!-- id: same -->\n\nA\n\nSource: s\n")
-    write_deck(deck_dir, "b.md", "Intro.\n\n## R <!-- id: same -->\n\nB\n\nSource: s\n")
+    write_deck(deck_dir, "a.md", "## Q <!-- id: same -->\n\nA\n\nSource: IHE ITI TF-1, 5\n")
+    write_deck(deck_dir, "b.md", "Intro.\n\n## R <!-- id: same -->\n\nB\n\nSource: IHE ITI TF-1, 8\n")
     result = check_paths([deck_dir])
     assert [(i.code, i.path.name, i.line) for i in result.errors] == [("HC113", "b.md", 3)]
     assert "a.md:1" in result.errors[0].message

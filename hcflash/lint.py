@@ -1,0 +1,161 @@
+"""Rules beyond well-formedness, for the pull-request gate: HTML, links, sources, length, duplicates.
+
+Each rule has a stable code (documented in docs/deck-format.md). The rules read parsed decks and
+their text; the only disk access is asking whether a linked file exists, passed in as a function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path, PurePosixPath
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from hcflash.cards import cloze_plain
+from hcflash.errors import DeckIssue
+from hcflash.records import DeckFile, Note
+
+RAW_HTML = "HC140"
+BAD_LINK = "HC141"
+LONG_ANSWER = "HC142"
+WEAK_SOURCE = "HC124"
+NEAR_DUPLICATE = "HC150"
+
+MAX_ANSWER_CHARS = 800
+NEAR_DUPLICATE_THRESHOLD = 0.8
+ALLOWED_HTML_TAGS = {"br", "sub", "sup", "kbd"}
+WEB_SCHEMES = ("http://", "https://", "mailto:")
+
+_md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_TAG_RE = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_BARE_URL_RE = re.compile(r"^<?(https?://\S+?)>?$")
+_CFR_RE = re.compile(r"\b\d+\s+CFR\b(?!\s*(?:part\s*|§\s*|section\s*)?\d)", re.I)
+_WORD_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_STOP = {"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "is", "are", "what", "which", "does", "do", "how", "why"}
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _note_tokens(note: Note) -> list[Token]:
+    return _md.parse(note.answer)
+
+
+def _raw_html(note: Note, path: Path, out: list[DeckIssue]) -> None:
+    for token in _walk(_note_tokens(note)):
+        if token.type not in ("html_block", "html_inline"):
+            continue
+        for tag in _TAG_RE.findall(_COMMENT_RE.sub("", token.content)):
+            if tag.lower() not in ALLOWED_HTML_TAGS:
+                allowed = ", ".join(f"<{t}>" for t in sorted(ALLOWED_HTML_TAGS))
+                out.append(DeckIssue(RAW_HTML, f"raw HTML <{tag}> is not allowed (only {allowed}); write Markdown", path, note.line))
+                return
+
+
+def _targets(note: Note) -> list[tuple[str, str]]:
+    """(kind, target) for every link and image in the answer and the sources."""
+    found: list[tuple[str, str]] = []
+    for token in _walk(_note_tokens(note)):
+        if token.type == "link_open":
+            found.append(("link", str(token.attrGet("href") or "")))
+        elif token.type == "image":
+            found.append(("image", str(token.attrGet("src") or "")))
+    for source in note.sources:
+        found.extend(("link", m.group(2)) for m in _LINK_RE.finditer(source))
+    return found
+
+
+def _links(note: Note, path: Path, decks_root: Path, exists: Callable[[Path], bool], out: list[DeckIssue]) -> None:
+    for kind, target in _targets(note):
+        if kind == "link" and target.startswith(WEB_SCHEMES):
+            continue
+        if kind == "image" and target.startswith(WEB_SCHEMES):
+            out.append(DeckIssue(BAD_LINK, f"image {target!r} is remote: put the file in the decks folder", path, note.line))
+            continue
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} uses a scheme that is not allowed", path, note.line))
+            continue
+        relative = target.split("#", 1)[0].split("?", 1)[0]
+        if not relative:
+            continue
+        resolved = (path.parent / PurePosixPath(relative)).resolve()
+        try:
+            resolved.relative_to(decks_root.resolve())
+        except ValueError:
+            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} points outside the decks folder", path, note.line))
+            continue
+        if not exists(resolved):
+            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} points to a file that does not exist", path, note.line))
+
+
+def _sources(note: Note, path: Path, out: list[DeckIssue]) -> None:
+    for source in note.sources:
+        titled = _LINK_RE.sub(lambda m: m.group(1), source).strip()
+        if _BARE_URL_RE.match(source.strip()) or not titled or _BARE_URL_RE.match(titled):
+            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} is a bare URL: name the document and section", path, note.line))
+        elif len(titled) < 6:
+            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} names no recognizable document", path, note.line))
+        elif _CFR_RE.search(titled):
+            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} cites the CFR without a part or section", path, note.line))
+
+
+def _long_answer(note: Note, path: Path, out: list[DeckIssue]) -> None:
+    if len(note.answer) > MAX_ANSWER_CHARS:
+        out.append(
+            DeckIssue(LONG_ANSWER, f"answer is {len(note.answer)} characters (limit {MAX_ANSWER_CHARS}): split the card", path, note.line, "warning")
+        )
+
+
+def _words(question: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD_RE.findall(cloze_plain(question).lower()) if w not in _STOP)
+
+
+def near_duplicates(decks: list[DeckFile], threshold: float = NEAR_DUPLICATE_THRESHOLD) -> list[DeckIssue]:
+    """Pairs of questions whose word sets overlap at least `threshold` (Jaccard), found through an
+    inverted index so the cost grows with real overlaps, not with the square of the card count."""
+    notes = [(deck.path, note, _words(note.question)) for deck in decks for note in deck.notes]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, words) in enumerate(notes):
+        for word in words:
+            index[word].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for postings in index.values():
+        if len(postings) > 200:  # too common to tell questions apart
+            continue
+        for i, j in combinations(postings, 2):
+            shared[(i, j)] += 1
+    issues = []
+    for (i, j), common in shared.items():
+        a, b = notes[i][2], notes[j][2]
+        if len(a) < 3 or len(b) < 3:
+            continue
+        if common / len(a | b) >= threshold:
+            first, second = notes[i], notes[j]
+            issues.append(
+                DeckIssue(
+                    NEAR_DUPLICATE,
+                    f"question is nearly the same as {first[0]}:{first[1].line} ({first[1].question[:60]!r})",
+                    second[0], second[1].line, "warning",
+                )
+            )
+    return issues
+
+
+def lint_deck(deck: DeckFile, decks_root: Path, exists: Callable[[Path], bool] = Path.exists) -> list[DeckIssue]:
+    out: list[DeckIssue] = []
+    for note in deck.notes:
+        _raw_html(note, deck.path, out)
+        _links(note, deck.path, decks_root, exists, out)
+        _sources(note, deck.path, out)
+        _long_answer(note, deck.path, out)
+    return out
