@@ -108,6 +108,8 @@ class StoredCard:
     updated_at: datetime
     content_changed_at: datetime | None = None
     retired_at: datetime | None = None
+    previous_question: str | None = None
+    previous_answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,19 +199,21 @@ class SyncReport:
     retired: int = 0
     revived: int = 0
     unchanged: int = 0
+    carried: int = 0
     files_parsed: int = 0
     files_skipped: int = 0
     warnings: tuple[DeckIssue, ...] = field(default_factory=tuple)
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.moved or self.retired or self.revived)
+        return not (self.added or self.changed or self.moved or self.retired or self.revived or self.carried)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.added} added, {self.changed} changed, {self.moved} moved, "
             f"{self.retired} retired, {self.revived} revived, {self.unchanged} unchanged"
         )
+        return text + (f"; history carried to {self.carried} replacing card(s)" if self.carried else "")
 
 
 @dataclass(frozen=True)

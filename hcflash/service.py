@@ -241,6 +241,7 @@ class StudyService:
             retired=len(plan.retire_ids),
             revived=revived,
             unchanged=live - len(plan.inserts) - changed - moved - revived,
+            carried=len(plan.carries),
             files_parsed=len(parsed),
             files_skipped=skipped,
             warnings=tuple(i for i in issues if i.severity == "warning"),
@@ -352,6 +353,23 @@ class StudyService:
                 self._previews.pop(entry.card_id, None)
                 return entry.card_id
         raise ReviewError("nothing to undo in this session")
+
+    def card_change(self, card_id: int) -> str | None:
+        """What changed in the card's text since the learner last reviewed it, as a short diff."""
+        card = self.store.card(card_id)
+        state = self.store.state(card_id)
+        if not (card.content_changed_at and state.last_review and card.content_changed_at > state.last_review):
+            return None
+        if card.previous_question is None and card.previous_answer is None:
+            return None
+        old = f"{card.previous_question or ''}\n{card.previous_answer or ''}"
+        return content_diff(old, f"{card.question}\n{card.answer}") or None
+
+    def reset(self, card_id: int) -> None:
+        """Start the card over as new (its review history stays in the log)."""
+        current = self.store.state(card_id)
+        self.store.save_state(CardState(card_id=card_id, suspended=current.suspended))
+        self._previews.pop(card_id, None)
 
     def bury(self, card_id: int) -> None:
         """Hide until the next study day (Anki's bury)."""
@@ -529,3 +547,16 @@ def fts_query(text: str) -> str | None:
     words = [w.replace('"', "") for w in text.split()]
     terms = [f'"{w}"*' for w in words if w]
     return " ".join(terms) or None
+
+
+def content_diff(old: str, new: str, max_lines: int = 12) -> str:
+    """The changed lines between two versions of a card, `-` old and `+` new, at most `max_lines`."""
+    import difflib
+
+    lines = [
+        line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines] + [f"… {len(lines) - max_lines} more changed line(s)"]
+    return "\n".join(lines)

@@ -120,6 +120,13 @@ def m002_search_and_flags(db: Database) -> None:
     db.execute("CREATE INDEX idx_flags_card ON card_flags(card_id)")
 
 
+@migrations()
+def m003_previous_content(db: Database) -> None:
+    # What a card said before its last material edit, so the next review can show what changed.
+    db.execute("ALTER TABLE cards ADD COLUMN previous_question TEXT")
+    db.execute("ALTER TABLE cards ADD COLUMN previous_answer TEXT")
+
+
 @dataclass(frozen=True)
 class FileRecord:
     path: str
@@ -141,7 +148,7 @@ def _deck_filter(decks: Sequence[str] | None, alias: str = "d") -> tuple[str, li
 
 _CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
     c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,
-    c.content_changed_at, c.retired_at"""
+    c.content_changed_at, c.retired_at, c.previous_question, c.previous_answer"""
 
 
 def _card_from_row(row: dict[str, Any]) -> StoredCard:
@@ -163,6 +170,8 @@ def _card_from_row(row: dict[str, Any]) -> StoredCard:
         updated_at=from_db(row["updated_at"]),  # type: ignore[arg-type]
         content_changed_at=from_db(row["content_changed_at"]),
         retired_at=from_db(row["retired_at"]),
+        previous_question=row["previous_question"],
+        previous_answer=row["previous_answer"],
     )
 
 
@@ -292,15 +301,21 @@ class Store:
             for u in plan.updates:
                 values = self._card_values(u.content, deck_ids)
                 self.db.execute(
-                    "UPDATE cards SET key = ?, note_id = ?, kind = ?, ord = ?, deck_id = ?, question = ?, "
+                    # Right-hand sides read the row as it was, so previous_* keep the old text.
+                    "UPDATE cards SET "
+                    "previous_question = CASE WHEN ? THEN question ELSE previous_question END, "
+                    "previous_answer = CASE WHEN ? THEN answer ELSE previous_answer END, "
+                    "key = ?, note_id = ?, kind = ?, ord = ?, deck_id = ?, question = ?, "
                     "answer = ?, sources = ?, tags = ?, file = ?, line = ?, content_hash = ?, "
                     "updated_at = ?, retired_at = NULL, "
                     "content_changed_at = CASE WHEN ? THEN ? ELSE content_changed_at END WHERE id = ?",
-                    [*values, stamp, int(u.content_changed), stamp, u.id],
+                    [int(u.content_changed), int(u.content_changed), *values, stamp, int(u.content_changed), stamp, u.id],
                 )
             self.db.conn.executemany(
                 "UPDATE cards SET retired_at = ? WHERE id = ?", [(stamp, i) for i in plan.retire_ids]
             )
+            for carry in plan.carries:
+                self._carry_history(carry.new_key, carry.old_ids)
             self.db.conn.executemany(
                 "INSERT INTO deck_files(path, content_hash, size, mtime_ns, synced_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash, size = excluded.size, "
@@ -308,6 +323,26 @@ class Store:
                 [(f.path, f.content_hash, f.size, f.mtime_ns, stamp) for f in files],
             )
             self.db.conn.executemany("DELETE FROM deck_files WHERE path = ?", [(p,) for p in removed_files])
+
+    def _carry_history(self, new_key: str, old_ids: tuple[int, ...]) -> None:
+        """Copy the replaced cards' reviews onto the new card; it takes the state of whichever old
+        card was reviewed last (a rename carries the state as it was; a merge keeps the freshest)."""
+        new_id = self._scalar("SELECT id FROM cards WHERE key = ?", [new_key])
+        marks = ", ".join("?" for _ in old_ids)
+        self.db.execute(
+            "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+            "SELECT ?, rating, reviewed_at, duration_ms, "
+            "json_set(state_before, '$.card_id', ?), json_set(state_after, '$.card_id', ?), origin "
+            f"FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id",
+            [new_id, new_id, new_id, *old_ids],
+        )
+        latest = self.db.execute(
+            f"SELECT card_id FROM card_state WHERE card_id IN ({marks}) AND last_review IS NOT NULL "
+            "ORDER BY last_review DESC LIMIT 1",
+            list(old_ids),
+        ).fetchone()
+        if latest is not None:
+            self.save_state(self.state(latest[0]).with_changes(card_id=new_id))
 
     @staticmethod
     def _card_values(c: CardContent, deck_ids: dict[str, int]) -> tuple[Any, ...]:

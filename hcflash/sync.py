@@ -38,9 +38,18 @@ class CardUpdate:
     moved: bool
 
 
+@dataclass(frozen=True)
+class Carry:
+    """History to copy onto a newly added card from the cards its note `Replaces:`."""
+
+    new_key: str
+    old_ids: tuple[int, ...]
+
+
 @dataclass
 class SyncPlan:
     inserts: list[CardContent] = field(default_factory=list)
+    carries: list[Carry] = field(default_factory=list)
     updates: list[CardUpdate] = field(default_factory=list)
     retire_ids: list[int] = field(default_factory=list)
     unchanged: int = 0
@@ -76,6 +85,9 @@ def plan_sync(
             continue
         if old is None:
             plan.inserts.append(card)
+            sources = _replaced_cards(card, known)
+            if sources:
+                plan.carries.append(Carry(card.key, sources))
             continue
         content_changed = old.content_hash != card.content_hash
         moved = old.file != card.file or old.deck != card.deck
@@ -88,3 +100,15 @@ def plan_sync(
         if old.file in reparsed_files and not old.retired and old.key not in seen:
             plan.retire_ids.append(old.id)
     return plan
+
+
+def _replaced_cards(card: CardContent, known: dict[str, KnownCard]) -> tuple[int, ...]:
+    """Stored cards this new card takes history from: the same card kind of each replaced note
+    (`old#c2` for this note's `#c2`), or the old note's basic card."""
+    suffix = card.key[len(card.note_id):]
+    found = []
+    for old_note in card.replaces:
+        old = known.get(old_note + suffix) or (known.get(old_note) if suffix else None)
+        if old is not None:
+            found.append(old.id)
+    return tuple(dict.fromkeys(found))

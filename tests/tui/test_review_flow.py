@@ -149,3 +149,23 @@ async def test_card_text_cannot_inject_terminal_controls(make_app, tui_service, 
         await pilot.pause()
         assert "\x1b" not in front.source
         assert "\\x1b" in front.source
+
+
+async def test_an_edited_card_shows_what_changed_and_r_resets_it(make_app, tui_service, tmp_path, clock):
+    card = tui_service.store.card_by_key("rule-uscdi")
+    tui_service.preview(card.id)
+    tui_service.rate(card.id, 4)
+    clock.advance(days=30)
+    deck = tmp_path / "decks" / "rules.md"
+    deck.write_text(deck.read_text().replace("45 CFR 170.213.", "45 CFR 170.213, since the Cures Act Final Rule."))
+    tui_service.sync()
+    app = make_app(decks=["Interop::Rules"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notice = app.screen.query_one("#notice")
+        assert notice.display
+        rendered = str(notice.render())
+        assert "-45 CFR 170.213." in rendered and "+45 CFR 170.213, since the Cures Act Final Rule." in rendered
+        await pilot.press("R")
+        assert tui_service.store.state(card.id).state == "new"
+        assert len(tui_service.store.reviews_of(card.id)) == 1

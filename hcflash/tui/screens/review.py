@@ -50,6 +50,7 @@ class ReviewScreen(Screen):
         Binding("at", "suspend", "Suspend", show=False),
         Binding("f", "flag", "Flag as wrong", show=False),
         Binding("i", "info", "Info"),
+        Binding("R", "reset", "Reset card", show=False),
         Binding("e", "edit", "Edit"),
         Binding("escape", "leave", "Home", show=False),
     ]
@@ -95,11 +96,21 @@ class ReviewScreen(Screen):
             self.query_one(widget_id).display = False
         notice = self.query_one("#notice", Static)
         notice.display = card.edited_since_review
-        notice.update("This card was edited in its deck since you last reviewed it.")
+        if card.edited_since_review:
+            notice.update(self._change_text(self.service.card_change(card.id)))
         self.query_one("#source", Static).update(self._source_text(card))
         self.query_one(RatingBar).show_prompt()
         self._show_counts()
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    @staticmethod
+    def _change_text(diff: str | None) -> Text:
+        text = Text("This card was edited since you last reviewed it. ", style="bold")
+        text.append("Rate it to keep its schedule, or press R to start it over.\n", style="")
+        for line in (diff or "").splitlines():
+            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+            text.append(plain_text(line) + "\n", style=style)
+        return text
 
     def _source_text(self, card: ReviewCard) -> Text:
         text = Text()
@@ -173,6 +184,13 @@ class ReviewScreen(Screen):
                 self.notify("Flagged for the deck authors: `hcflash flags` lists it.", markup=False)
 
         self.app.push_screen(FlagScreen(), save)
+
+    def action_reset(self) -> None:
+        """Start an edited (or any) card over as new; its past reviews stay in the history."""
+        if self.card:
+            self.service.reset(self.card.id)
+            self.notify("Card reset: it will be shown as new.")
+            self.show_card(self.service.review_card(self.card.id))
 
     def action_info(self) -> None:
         if self.card:

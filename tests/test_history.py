@@ -1,0 +1,89 @@
+"""History that follows cards: renames and splits with `Replaces:`, merges, and the changed-card diff."""
+
+from __future__ import annotations
+
+from .conftest import write_deck
+
+CARD = "## {q} <!-- id: {id} -->\n\n{a}\n\nSource: IHE ITI TF-1, section 5\n{extra}"
+
+
+def card(q, id, a="Answer.", extra=""):
+    return CARD.format(q=q, id=id, a=a, extra=extra)
+
+
+def reviewed(service, key, ratings=(3, 4)):
+    stored = service.store.card_by_key(key)
+    for rating in ratings:
+        service.preview(stored.id)
+        service.rate(stored.id, rating)
+    return stored.id
+
+
+def test_renaming_an_id_with_replaces_carries_history_and_state(service, deck_dir):
+    path = write_deck(deck_dir, "a.md", card("What is PIX?", "x-pix"))
+    service.sync()
+    old_id = reviewed(service, "x-pix")
+    old_state = service.store.state(old_id)
+
+    path.write_text(card("What is PIX?", "x-pix-profile", extra="Replaces: x-pix\n"))
+    report = service.sync()
+    assert (report.added, report.retired, report.carried) == (1, 1, 1)
+    new = service.store.card_by_key("x-pix-profile")
+    assert [e.rating for e in service.store.reviews_of(new.id)] == [3, 4]
+    assert service.store.state(new.id) == old_state.with_changes(card_id=new.id)
+    again = service.sync()
+    assert again.carried == 0 and len(service.store.reviews_of(new.id)) == 2
+
+
+def test_splitting_a_card_gives_both_halves_the_history(service, deck_dir):
+    path = write_deck(deck_dir, "a.md", card("What do PIX and PDQ do?", "x-pix-pdq"))
+    service.sync()
+    reviewed(service, "x-pix-pdq", (4,))
+    path.write_text(
+        card("What does PIX do?", "x-pix", extra="Replaces: x-pix-pdq\n")
+        + "\n" + card("What does PDQ do?", "x-pdq", extra="Replaces: x-pix-pdq\n")
+    )
+    report = service.sync()
+    assert report.carried == 2
+    for key in ("x-pix", "x-pdq"):
+        new = service.store.card_by_key(key)
+        assert [e.rating for e in service.store.reviews_of(new.id)] == [4]
+        assert service.store.state(new.id).state == "review"
+
+
+def test_merging_two_cards_keeps_both_histories_and_the_freshest_state(service, deck_dir, clock):
+    path = write_deck(deck_dir, "a.md", card("PIX?", "x-pix") + "\n" + card("PDQ?", "x-pdq"))
+    service.sync()
+    reviewed(service, "x-pix", (3,))
+    clock.advance(hours=2)
+    pdq = reviewed(service, "x-pdq", (4,))
+    path.write_text(card("PIX and PDQ?", "x-pix-pdq", extra="Replaces: x-pix, x-pdq\n"))
+    service.sync()
+    merged = service.store.card_by_key("x-pix-pdq")
+    assert sorted(e.rating for e in service.store.reviews_of(merged.id)) == [3, 4]
+    assert service.store.state(merged.id) == service.store.state(pdq).with_changes(card_id=merged.id)
+
+
+def test_a_material_edit_shows_a_diff_and_the_card_can_be_reset(service, deck_dir, clock):
+    path = write_deck(deck_dir, "a.md", card("Which ITI transaction is the PIX Query?", "x-q", a="ITI-8."))
+    service.sync()
+    card_id = reviewed(service, "x-q", (4,))
+    assert service.card_change(card_id) is None
+    clock.advance(minutes=5)
+    path.write_text(card("Which ITI transaction is the PIX Query?", "x-q", a="ITI-9."))
+    service.sync()
+    assert service.review_card(card_id).edited_since_review
+    assert service.card_change(card_id) == "-ITI-8.\n+ITI-9."
+    service.reset(card_id)
+    assert service.store.state(card_id).state == "new"
+    assert len(service.store.reviews_of(card_id)) == 1  # history kept
+
+
+def test_flags_are_listed_with_path_and_line(service, deck_dir):
+    write_deck(deck_dir, "a.md", "Intro.\n\n" + card("What is PIX?", "x-pix"))
+    service.sync()
+    card_id = service.store.card_by_key("x-pix").id
+    service.flag(card_id, "  ITI-9 is the query, not ITI-8  ")
+    [flag] = service.open_flags()
+    assert flag["file"].endswith("a.md") and flag["line"] == 3
+    assert flag["note"] == "ITI-9 is the query, not ITI-8"
