@@ -132,17 +132,26 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fm
         for path, ids in fix_paths(targets).items():
             click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}")
     result = check_paths(targets)
-    for issue in result.issues:
-        if fmt == "github":
-            level = "error" if issue.severity == "error" else "warning"
-            click.echo(f"::{level} file={issue.path},line={issue.line},title={issue.code}::{issue.message}")
-        else:
-            click.echo(str(issue))
-    click.echo(
+    summary = (
         f"{len(result.files)} file(s), {result.cards} card(s): "
-        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)",
-        err=fmt == "github",
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
     )
+    if fmt == "github":
+        for issue in result.issues:
+            click.echo(f"::{issue.severity} file={issue.path},line={issue.line},title={issue.code}::{issue.message}")
+        click.echo(summary, err=True)
+    else:
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(highlight=False)
+        for issue in result.issues:
+            color = "red" if issue.severity == "error" else "yellow"
+            console.print(
+                Text.assemble((issue.where + ":", "bold"), " ", (f"{issue.severity} {issue.code}", color), f": {issue.message}"),
+                soft_wrap=True,
+            )
+        console.print(Text(summary, style="bold red" if result.errors else "bold green"))
     if result.errors or (strict and result.warnings):
         sys.exit(EXIT_DECK_ERROR)
     sys.exit(EXIT_OK)
