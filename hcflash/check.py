@@ -112,17 +112,18 @@ def fix_text(text: str, prefix: str | None, taken: set[str]) -> tuple[str, list[
 
 
 def fix_paths(paths: list[Path]) -> dict[Path, list[str]]:
-    """Write missing ids into deck files; ids stay unique across all the files checked."""
+    """Write missing ids (and a missing final newline) into deck files; ids stay unique across all
+    the files checked. Returns the files changed and the ids added to each."""
     result = check_paths(paths)
     taken = {n.id for d in result.decks for n in d.notes if n.id}
     changed: dict[Path, list[str]] = {}
     for deck in result.decks:
-        if all(n.id is not None for n in deck.notes) and not any(i.code == "HC110" for i in deck.issues):
-            continue
         text = read_deck_text(deck.path)
         prefix = deck.header.id_prefix or slugify(deck.path.stem, None, max_words=2)
         new_text, added = fix_text(text, prefix, taken)
-        if added:
+        if new_text and not new_text.endswith("\n"):
+            new_text += "\n"  # the one other safe normalization: a final newline
+        if new_text != text:
             raw = deck.path.read_bytes()
             had_bom = raw.startswith(b"\xef\xbb\xbf")
             deck.path.write_bytes((b"\xef\xbb\xbf" if had_bom else b"") + new_text.encode("utf-8"))

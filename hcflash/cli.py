@@ -130,7 +130,7 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fm
     targets = list(paths) or list(session.service().deck_dirs())
     if fix:
         for path, ids in fix_paths(targets).items():
-            click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}")
+            click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{path}: added the final newline")
     result = check_paths(targets)
     summary = (
         f"{len(result.files)} file(s), {result.cards} card(s): "

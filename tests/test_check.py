@@ -91,3 +91,11 @@ def test_bundled_decks_pass_the_check():
     result = check_paths([bundled_decks_dir()])
     assert result.cards > 0
     assert result.issues == ()
+
+
+def test_fix_adds_a_missing_final_newline_and_nothing_else(deck_dir):
+    path = deck_dir / "t.md"
+    path.write_text("## Q <!-- id: t-q -->\n\nA  \n\nSource: IHE ITI TF-1, 5")
+    assert fix_paths([deck_dir]) == {path: []}
+    assert path.read_text() == "## Q <!-- id: t-q -->\n\nA  \n\nSource: IHE ITI TF-1, 5\n"
+    assert fix_paths([deck_dir]) == {}
