@@ -228,6 +228,83 @@ def raise_unknown(key: str) -> None:
     raise ConfigError(f"unknown setting {key!r}; known: {', '.join(EDITABLE)}")
 
 
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON, for scripts.")
+@click.pass_obj
+@handles_errors
+def stats(session: Session, as_json: bool) -> None:
+    """Reviews and true retention over 30 days, the due forecast, cards by state."""
+    import json
+
+    from hcflash.stats import stats_json
+
+    service = session.service()
+    numbers = stats_json(service.stats())
+    settings = service.settings
+    numbers["desired_retention"] = settings.desired_retention
+    numbers["fsrs_parameters"] = list(settings.fsrs_parameters) or None
+    numbers["optimized_at"] = settings.optimized_at or None
+    if as_json:
+        click.echo(json.dumps(numbers, indent=2))
+        return
+    retention = numbers["true_retention_30d"]
+    reviews = sum(d["reviews"] for d in numbers["last_30_days"])  # type: ignore[union-attr]
+    click.echo(f"Last 30 days: {reviews} review(s), true retention " + (f"{retention:.1%}" if retention is not None else "-"))
+    click.echo("Cards: " + ", ".join(f"{n} {state}" for state, n in sorted(numbers["cards_by_state"].items())))  # type: ignore[union-attr]
+    click.echo(f"Due in the next 7 days: {numbers['due_forecast_30d'][:7]}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show the result without saving the parameters.")
+@click.pass_obj
+@handles_errors
+def optimize(session: Session, dry_run: bool) -> None:
+    """Fit FSRS to your own review history (like Anki's "Optimize").
+
+    The new parameters are kept only if they predict your reviews better (lower log loss) than the
+    ones in use; the scheduler and the Anki export use them from then on.
+    """
+    service = session.service()
+    result = service.optimize(dry_run=dry_run)
+    if result.needed:
+        click.echo(
+            f"Not enough history yet: {result.items} review(s) on later days than the card's previous one; "
+            f"about {result.needed} more are needed. Keeping the current parameters."
+        )
+        return
+    assert result.current_eval is not None
+    click.echo(f"Training items: {result.items}")
+    click.echo(f"Current parameters: log loss {result.current_eval.log_loss:.4f}, RMSE {result.current_eval.rmse:.4f}")
+    if result.fitted_eval is None:
+        click.echo("The fit did not converge; keeping the current parameters.")
+        return
+    click.echo(f"Fitted parameters:  log loss {result.fitted_eval.log_loss:.4f}, RMSE {result.fitted_eval.rmse:.4f}")
+    if not result.improves:
+        click.echo("The fitted parameters are not better; keeping the current ones.")
+    elif dry_run:
+        click.echo("Better, but not saved (--dry-run).")
+    else:
+        click.echo("Saved: the scheduler uses the new parameters from now on.")
+
+
+@main.command()
+@click.pass_obj
+@handles_errors
+def simulate(session: Session) -> None:
+    """What each desired retention would cost and give over the next year, on your collection.
+
+    Like Anki's "help me decide": higher retention means more reviews per day for more cards known.
+    """
+    service = session.service()
+    current = service.settings.desired_retention
+    click.echo(f"{'retention':>9}  {'reviews/day':>11}  {'minutes/day':>11}  {'known after a year':>18}")
+    for row in service.simulate():
+        mark = "  ← current" if abs(row.retention - current) < 1e-9 else ""
+        click.echo(
+            f"{row.retention:>9.2f}  {row.reviews_per_day:>11.1f}  {row.minutes_per_day:>11.1f}  {row.known_after_a_year:>18.0f}{mark}"
+        )
+
+
 @main.group("export")
 def export_group() -> None:
     """Export cards to other apps."""

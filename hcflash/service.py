@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hcflash import schedule
 from hcflash.cards import expand_note, front_and_back
@@ -31,9 +32,12 @@ from hcflash.records import (
 )
 from hcflash.settings import Settings, apply_setting
 from hcflash.stats import Stats, build_stats
+
+if TYPE_CHECKING:
+    from hcflash.optimize import FitResult, RetentionOutcome
 from hcflash.store import FileRecord, Store
 from hcflash.sync import plan_sync
-from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, utcnow
+from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, to_db, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
 
@@ -466,6 +470,53 @@ class StudyService:
             heat_times=self.store.review_days(year_ago),
             due_times=self.store.due_times_before(day_end + timedelta(days=31)),
             states=self.store.state_counts(),
+        )
+
+    # -- personal scheduling ----------------------------------------------------------------
+
+    def optimize(self, dry_run: bool = False) -> FitResult:
+        """Fit FSRS to this learner's reviews; keep the result only if it predicts them better."""
+        from hcflash.optimize import fit, training_items
+
+        s = self.settings
+        items = training_items(self.store.all_reviews().values(), s.rollover_hour, s.tz)
+        result = fit(items, s.fsrs_parameters or schedule.DEFAULT_PARAMETERS, num_relearning_steps=len(s.relearning_steps))
+        if result.improves and not dry_run:
+            assert result.fitted is not None and result.fitted_eval is not None
+            self.save_settings(
+                replace(s, fsrs_parameters=result.fitted, optimized_at=to_db(self.now()) or "",
+                        optimized_log_loss=result.fitted_eval.log_loss)
+            )
+            self._refresh_memory_states()
+        return result
+
+    def _refresh_memory_states(self) -> None:
+        """Recompute every studied card's stability and difficulty under the current parameters, as
+        Anki does when parameters change; due dates stay as they are."""
+        from hcflash.optimize import memory_states
+
+        s = self.settings
+        reviews = self.store.all_reviews()
+        fresh = memory_states(s.fsrs_parameters, reviews, s.rollover_hour, s.tz)
+        states = self.store.all_states()
+        self.store.save_states([
+            states[card_id].with_changes(stability=stability, difficulty=difficulty)
+            for card_id, (stability, difficulty) in fresh.items()
+            if states[card_id].state != "new"
+        ])
+        self._previews.clear()
+
+    def simulate(self) -> list[RetentionOutcome]:
+        """Workload and knowledge after a year for a range of desired retentions, on this collection."""
+        from hcflash.optimize import simulate_retention
+
+        s = self.settings
+        return simulate_retention(
+            s.fsrs_parameters or schedule.DEFAULT_PARAMETERS,
+            deck_size=self.store.card_count(),
+            new_per_day=s.new_per_day,
+            reviews_per_day=s.reviews_per_day,
+            maximum_interval=s.maximum_interval,
         )
 
     # -- Anki ---------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ class Settings:
     learn_ahead_minutes: int = 20
     deck_dirs: tuple[str, ...] = ()
     fsrs_parameters: tuple[float, ...] = ()  # empty means fsrs defaults
+    optimized_at: str = ""  # UTC ISO time of the last `hcflash optimize` that saved parameters
+    optimized_log_loss: float = 0.0  # log loss of the saved parameters on the data they were fitted to
 
     @property
     def tz(self) -> tzinfo | None:

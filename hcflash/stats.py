@@ -75,3 +75,17 @@ def build_stats(
     forecast = tuple(due_counts.get(offset, 0) for offset in range(30))
     heatmap = dict(Counter(day_of(t) for t in heat_times))
     return Stats(today, days, forecast, heatmap, states)
+
+
+def stats_json(stats: Stats) -> dict[str, object]:
+    """The numbers behind the stats screen, for scripts (`hcflash stats --json`)."""
+    return {
+        "today": stats.today.isoformat(),
+        "last_30_days": [
+            {"day": d.day.isoformat(), "reviews": d.reviews, "retention": d.retention} for d in stats.days
+        ],
+        "true_retention_30d": stats.retention_30d,
+        "due_forecast_30d": list(stats.forecast),
+        "reviews_past_year": {day.isoformat(): count for day, count in sorted(stats.heatmap.items())},
+        "cards_by_state": stats.states,
+    }

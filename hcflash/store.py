@@ -370,6 +370,11 @@ class Store:
             raise StoreError(f"no state for card {card_id}")
         return CardState.from_dict(rows[0])
 
+    def save_states(self, states: list[CardState]) -> None:
+        with self.db.atomic():
+            for state in states:
+                self.save_state(state)
+
     def save_state(self, state: CardState) -> None:
         values = state.to_dict()
         columns = [k for k in values if k != "card_id"]

@@ -169,3 +169,25 @@ async def test_an_edited_card_shows_what_changed_and_r_resets_it(make_app, tui_s
         await pilot.press("R")
         assert tui_service.store.state(card.id).state == "new"
         assert len(tui_service.store.reviews_of(card.id)) == 1
+
+
+async def test_settings_screen_saves_values_and_offers_the_optimizer(make_app, tui_service):
+    from hcflash.tui.screens.settings import SettingsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("comma")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        field = app.screen.query_one("#set-new-per-day")
+        field.value = "7"
+        await pilot.press("ctrl+s")
+        assert tui_service.settings.new_per_day == 7
+        field.value = "lots"
+        await pilot.press("ctrl+s")
+        assert tui_service.settings.new_per_day == 7  # a bad value is refused, nothing saved
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "defaults" in str(app.screen.query_one("#optimizer").render())
+        assert tui_service.settings.fsrs_parameters == ()

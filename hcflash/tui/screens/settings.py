@@ -15,7 +15,11 @@ FIELDS = ("desired-retention", "new-per-day", "reviews-per-day", "learning-steps
 
 
 class SettingsScreen(Screen):
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "optimize", "Optimize FSRS"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
 
     def compose(self) -> ComposeResult:
         settings = self.app.service.settings  # type: ignore[attr-defined]
@@ -26,7 +30,31 @@ class SettingsScreen(Screen):
                     yield Label(name)
                     yield Input(show_setting(settings, name), id=f"set-{name}", tooltip=EDITABLE[name][2])
             yield Static("Ctrl+S saves · values take effect for the next card", id="settings-hint")
+            yield Static(self._optimizer_text(), id="optimizer")
         yield Footer()
+
+    def _optimizer_text(self) -> str:
+        settings = self.app.service.settings  # type: ignore[attr-defined]
+        if not settings.optimized_at:
+            return "FSRS parameters: defaults. Ctrl+O fits them to your own reviews."
+        return (
+            f"FSRS parameters: fitted to your reviews on {settings.optimized_at[:10]} "
+            f"(log loss {settings.optimized_log_loss:.4f}). Ctrl+O fits them again."
+        )
+
+    def action_optimize(self) -> None:
+        result = self.app.service.optimize()  # type: ignore[attr-defined]
+        if result.needed:
+            self.notify(f"Not enough history yet: about {result.needed} more reviews are needed.", markup=False)
+        elif result.improves:
+            assert result.fitted_eval and result.current_eval
+            self.notify(
+                f"New parameters saved: log loss {result.current_eval.log_loss:.4f} → {result.fitted_eval.log_loss:.4f}.",
+                markup=False,
+            )
+        else:
+            self.notify("The current parameters already fit your reviews best; nothing changed.")
+        self.query_one("#optimizer", Static).update(self._optimizer_text())
 
     def action_save(self) -> None:
         service = self.app.service  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -27,6 +28,8 @@ class StatsScreen(Screen):
             yield Sparkline([], id="forecast-chart")
             yield Label("Reviews over the past year", classes="chart-title")
             yield Heatmap(id="heatmap")
+            yield Label("Desired retention: workload and knowledge over the next year", classes="chart-title")
+            yield Static("Simulating…", id="retention-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -37,8 +40,23 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load_stats(self) -> None:
-        stats = self.app.service.stats()  # type: ignore[attr-defined]  # read-only: safe off the UI thread
+        service = self.app.service  # type: ignore[attr-defined]
+        stats = service.stats()  # read-only: safe off the UI thread
         self.app.call_from_thread(self.show_stats, stats)
+        outcomes = service.simulate()
+        self.app.call_from_thread(self.show_simulation, outcomes, service.settings.desired_retention)
+
+    def show_simulation(self, outcomes, current: float) -> None:  # noqa: ANN001 - list[RetentionOutcome]
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for column in ("Retention", "Reviews/day", "Minutes/day", "Known in a year"):
+            table.add_column(column, justify="right")
+        for row in outcomes:
+            style = "bold reverse" if abs(row.retention - current) < 1e-9 else ""
+            table.add_row(
+                f"{row.retention:.2f}", f"{row.reviews_per_day:.1f}", f"{row.minutes_per_day:.1f}",
+                f"{row.known_after_a_year:.0f}", style=style,
+            )
+        self.query_one("#retention-table", Static).update(table)
 
     def show_stats(self, stats: Stats) -> None:
         reviews_30d = sum(d.reviews for d in stats.days)
