@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import fsrs
 
@@ -32,7 +32,7 @@ def generate_reviews(
     days: int = 180,
     new_per_day: int = 20,
     seed: int = 7,
-    start: datetime = datetime(2025, 1, 1, 14, 0, tzinfo=timezone.utc),
+    start: datetime = datetime(2025, 1, 1, 14, 0, tzinfo=UTC),
 ) -> list[SyntheticReview]:
     """Each card is introduced on its day and reviewed when due until `days` have passed; recall
     succeeds with the retrievability the true parameters give, and a success is rated Hard, Good or

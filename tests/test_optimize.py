@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import fsrs_rs_python as rs
@@ -22,7 +22,7 @@ NY = ZoneInfo("America/New_York")
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def test_items_count_day_gaps_in_study_days_and_skip_same_day_reviews():
@@ -46,8 +46,8 @@ def split_histories(reviews, holdout=0.2, seed=1):
     cards = sorted(by_card)
     random.Random(seed).shuffle(cards)
     cut = int(len(cards) * (1 - holdout))
-    train = [i for c in cards[:cut] for i in card_items(by_card[c], 4, timezone.utc)]
-    test = [i for c in cards[cut:] for i in card_items(by_card[c], 4, timezone.utc)]
+    train = [i for c in cards[:cut] for i in card_items(by_card[c], 4, UTC)]
+    test = [i for c in cards[cut:] for i in card_items(by_card[c], 4, UTC)]
     return train, test
 
 
