@@ -25,12 +25,13 @@ class Session:
         self.deck_dirs = decks
         self._service: Any = None
 
-    def service(self) -> Any:
+    def service(self, exclusive: bool = False) -> Any:
+        """The StudyService over the store; `exclusive` for a review session (see Store.open)."""
         if self._service is None:
             from hcflash.service import StudyService
             from hcflash.store import Store
 
-            self._service = StudyService(Store.open(self.db_path), self.deck_dirs or None)
+            self._service = StudyService(Store.open(self.db_path, exclusive=exclusive), self.deck_dirs or None)
         return self._service
 
     def close(self) -> None:
@@ -397,7 +398,7 @@ def flags(session: Session) -> None:
 @handles_errors
 def review(session: Session, deck: str | None, plain: bool) -> None:
     """Review what is due (all decks, or DECK and its sub-decks)."""
-    service = session.service()
+    service = session.service(exclusive=True)
     report = service.sync()
     decks = [deck] if deck else None
     if deck and not any(d.name == deck for d in service.deck_counts()):

@@ -217,12 +217,28 @@ class SyncReport:
 
 
 @dataclass(frozen=True)
+class LoggedReview:
+    """A review as an export needs it: rating, duration and the times around it in epoch
+    milliseconds, without the full JSON snapshots (an export reads every review)."""
+
+    card_id: int
+    rating: int
+    reviewed_ms: int
+    duration_ms: int | None
+    before_state: StateName
+    before_due_ms: int | None
+    before_last_review_ms: int | None
+    after_state: StateName
+    after_due_ms: int | None
+
+
+@dataclass(frozen=True)
 class ExportCard:
     """A card with everything an export needs: content, schedule and full history."""
 
     card: StoredCard
     state: CardState
-    reviews: tuple[ReviewEntry, ...]
+    reviews: tuple[LoggedReview, ...]
 
 
 @dataclass(frozen=True)

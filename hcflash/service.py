@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from hcflash import schedule
 from hcflash.cards import expand_note, front_and_back
-from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck
 from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError
 from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
 from hcflash.records import (
@@ -36,7 +35,7 @@ from hcflash.stats import Stats, build_stats
 if TYPE_CHECKING:
     from hcflash.optimize import FitResult, RetentionOutcome
 from hcflash.store import FileRecord, Store
-from hcflash.sync import plan_sync
+from hcflash.sync import SyncPlan, plan_sync
 from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, to_db, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
@@ -149,6 +148,7 @@ class StudyService:
         self._shown_at: dict[int, datetime] = {}
         self._undo_stack: list[int] = []
         self._session: dict[int, ReviewEntry] = {}  # this session's ratings by log id, for its summary
+        self._usage: tuple[datetime, int, int] | None = None  # (study day start, new seen, reviews done)
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -170,6 +170,7 @@ class StudyService:
         self.store.save_settings_values(settings.to_values())
         self._settings = settings
         self._previews.clear()
+        self._usage = None
 
     def deck_dirs(self) -> tuple[Path, ...]:
         """Folders to sync: `--decks`, else HCFLASH_DECKS, else the deck-dirs setting, else the bundled decks."""
@@ -208,6 +209,8 @@ class StudyService:
                     touched.append(record)  # touched but not edited: remember the new mtime only
                     skipped += 1
                     continue
+                from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck  # only when a file changed
+
                 try:
                     text = decode_deck_bytes(data, path)
                 except DeckError as exc:
@@ -221,6 +224,11 @@ class StudyService:
         if errors:
             raise DeckError(errors)
         removed = sorted(set(index) - current)
+        if not parsed and not removed:
+            # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
+            if touched:
+                self.store.apply_sync(SyncPlan(), touched, [], {}, self.now())
+            return SyncReport(unchanged=self.store.card_count(), files_skipped=skipped)
         contents: list[CardContent] = []
         descriptions: dict[str, str] = {}
         for item in parsed:
@@ -259,9 +267,21 @@ class StudyService:
         return study_day_start(now, s.rollover_hour, s.tz), next_study_day_start(now, s.rollover_hour, s.tz)
 
     def _remaining_limits(self, now: datetime, day_start: datetime) -> tuple[int, int]:
-        new_done, reviews_done = self.store.studied_since(day_start)
+        # Today's usage is read once per study day and then kept up to date by rate() and undo(),
+        # so showing the next card costs no scan of the review log.
+        if self._usage is None or self._usage[0] != day_start:
+            self._usage = (day_start, *self.store.studied_since(day_start))
+        _, new_done, reviews_done = self._usage
         s = self.settings
         return max(0, s.new_per_day - new_done), max(0, s.reviews_per_day - reviews_done)
+
+    def _count_usage(self, entry: ReviewEntry, sign: int) -> None:
+        if self._usage is None or entry.reviewed_at < self._usage[0]:
+            return
+        day_start, new_done, reviews_done = self._usage
+        new_done += sign * (entry.before.state == "new")
+        reviews_done += sign * (entry.before.state == "review")
+        self._usage = (day_start, new_done, reviews_done)
 
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
         now = self.now()
@@ -269,9 +289,9 @@ class StudyService:
         new_left, reviews_left = self._remaining_limits(now, day_start)
         learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
         return QueueCounts(
-            new=min(new_left, self.store.count_new(now, decks)),
+            new=self.store.count_new(now, decks, cap=new_left),
             learning=self.store.count_due(("learning", "relearning"), learn_until, now, decks),
-            review=min(reviews_left, self.store.count_due(("review",), day_end, now, decks)),
+            review=self.store.count_due(("review",), day_end, now, decks, cap=reviews_left),
         )
 
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
@@ -297,8 +317,7 @@ class StudyService:
         return card
 
     def review_card(self, card_id: int) -> ReviewCard:
-        card = self.store.card(card_id)
-        state = self.store.state(card_id)
+        card, state = self.store.card_and_state(card_id)
         front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
         edited = bool(
             card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
@@ -341,6 +360,7 @@ class StudyService:
         self._undo_stack.append(log_id)
         entry = ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
         self._session[log_id] = entry
+        self._count_usage(entry, +1)
         return entry
 
     def can_undo(self) -> bool:
@@ -354,6 +374,7 @@ class StudyService:
             self._session.pop(log_id, None)
             if entry is not None:
                 self.store.undo_review(entry)
+                self._count_usage(entry, -1)
                 self._previews.pop(entry.card_id, None)
                 return entry.card_id
         raise ReviewError("nothing to undo in this session")
@@ -523,7 +544,7 @@ class StudyService:
 
     def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
         states = self.store.all_states()
-        reviews = self.store.all_reviews()
+        reviews = self.store.logged_reviews()
         return [
             ExportCard(card, states[card.id], tuple(reviews.get(card.id, ())))
             for card in self.store.active_cards(decks)
@@ -539,7 +560,11 @@ class StudyService:
 
         items = self.export_items(decks)
         on_start(len({i.card.note_id for i in items}))
-        return export_anki(items, out, self.settings, self.now(), with_progress, advance)
+        html = self.store.cached_html()
+        known = set(html)
+        summary = export_anki(items, out, self.settings, self.now(), with_progress, advance, html)
+        self.store.save_html({key: fields for key, fields in html.items() if key not in known})
+        return summary
 
     def import_anki(self, path: Path) -> ImportReport:
         """Merge reviews done in Anki into the log (no duplicates), then rebuild those cards' states."""
@@ -590,6 +615,7 @@ class StudyService:
             )
         self.store.merge_reviews(new_entries, final_states)
         self._previews.clear()
+        self._usage = None
         return ImportReport(len(new_entries), len(final_states), already, package.unknown_notes, tuple(sorted(unknown_cards)))
 
 

@@ -20,11 +20,12 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hcflash.errors import StoreError
-from hcflash.records import CardContent, CardState, ReviewEntry, StoredCard
+from hcflash.records import CardContent, CardState, LoggedReview, ReviewEntry, StoredCard
 from hcflash.sync import KnownCard, SyncPlan
 from hcflash.timeutil import from_db, to_db
 
 MIGRATION_SET = "hcflash"
+SESSION_WAIT_SECONDS = 2.0  # how long a command waits for a store another process holds
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -127,6 +128,12 @@ def m003_previous_content(db: Database) -> None:
     db.execute("ALTER TABLE cards ADD COLUMN previous_answer TEXT")
 
 
+@migrations()
+def m004_rendered_html(db: Database) -> None:
+    # Anki fields rendered from card Markdown, by content: rendering is the slow part of an export.
+    db.execute("CREATE TABLE card_html (content_key TEXT PRIMARY KEY, fields TEXT NOT NULL)")
+
+
 @dataclass(frozen=True)
 class FileRecord:
     path: str
@@ -183,19 +190,37 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, exclusive: bool = False) -> Store:
+        """Open (creating if needed) and migrate a store.
+
+        `exclusive` is for review sessions: like Anki, the session holds the store for itself until
+        it closes, which makes each committed rating cheaper (no shared-memory locking) and lets a
+        second session say plainly that the store is in use instead of racing the first.
+        """
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # check_same_thread off: the TUI reads from worker threads; writes stay on one thread.
-            conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS if exclusive else 10.0, check_same_thread=False)
             db = Database(conn)
             db.execute("PRAGMA foreign_keys = ON")
+            if exclusive:
+                db.execute("PRAGMA locking_mode = EXCLUSIVE")
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
+            if exclusive:
+                db.execute("BEGIN EXCLUSIVE")  # take the lock now, so a second session fails at once
+                db.execute("COMMIT")
             cls._check_version(db, path)
             migrations.apply(db)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{path}: another hcflash session has this store open (a review in another terminal?); "
+                    "close it and try again"
+                ) from exc
+            raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
         except OSError as exc:
@@ -227,11 +252,15 @@ class Store:
         with self.db.atomic():
             yield
 
+    # Reads go straight to the sqlite3 connection: the review loop runs a handful of them per card
+    # and sqlite-utils' query wrapper costs more than the queries. Writes go through db.atomic().
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        cursor = self.db.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self.db.execute(sql, params).fetchone()
+        row = self.db.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     # -- settings ---------------------------------------------------------------------------
@@ -375,14 +404,28 @@ class Store:
             for state in states:
                 self.save_state(state)
 
+    _STATE_COLUMNS = [k for k in CardState(card_id=0).to_dict() if k != "card_id"]
+    _UPDATE_STATE = f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in _STATE_COLUMNS)} WHERE card_id = ?"
+
     def save_state(self, state: CardState) -> None:
-        values = state.to_dict()
-        columns = [k for k in values if k != "card_id"]
         with self.db.atomic():
-            self.db.execute(
-                f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in columns)} WHERE card_id = ?",
-                [values[k] for k in columns] + [state.card_id],
-            )
+            self._write_state(state)
+
+    def _write_state(self, state: CardState) -> None:
+        """The UPDATE alone, for callers already inside a transaction."""
+        values = state.to_dict()
+        self.db.conn.execute(self._UPDATE_STATE, [values[k] for k in self._STATE_COLUMNS] + [state.card_id])
+
+    def card_and_state(self, card_id: int) -> tuple[StoredCard, CardState]:
+        """Both in one query: what the review screen needs for each card."""
+        rows = self._rows(
+            f"SELECT {_CARD_COLUMNS}, s.* FROM cards c JOIN decks d ON d.id = c.deck_id "
+            "JOIN card_state s ON s.card_id = c.id WHERE c.id = ?",
+            [card_id],
+        )
+        if not rows:
+            raise StoreError(f"no card with id {card_id}")
+        return _card_from_row(rows[0]), CardState.from_dict(rows[0])
 
     # -- queue ------------------------------------------------------------------------------
 
@@ -401,24 +444,36 @@ class Store:
     _QUEUE_FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id JOIN decks d ON d.id = c.deck_id"
 
     def due_ids(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
-        """Active cards in `states` due before a moment, earliest first."""
-        where, params = self._due_where(states, due_before, now, decks)
-        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
-        return [r[0] for r in self.db.execute(sql, [*params, limit]).fetchall()]
+        """Active cards in `states` due before a moment, earliest first.
 
-    def count_due(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None) -> int:
+        One indexed query per state, merged here: with `state IN (...)` SQLite would read and sort
+        every due card of both states to return the first few."""
+        found: list[tuple[str, int]] = []
+        for state in states:
+            where, params = self._due_where((state,), due_before, now, decks)
+            sql = f"SELECT s.due, s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+            found.extend(self.db.conn.execute(sql, [*params, limit]).fetchall())
+        return [card_id for _, card_id in sorted(found)[:limit]]
+
+    def count_due(
+        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, cap: int = -1
+    ) -> int:
+        """Cards due before a moment, counted up to `cap` (-1: all)."""
         where, params = self._due_where(states, due_before, now, decks)
-        return int(self._scalar(f"SELECT COUNT(*) {self._QUEUE_FROM} WHERE {where}", params))
+        return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
 
     def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
-        """Active new cards in deck order (file, then position in the file)."""
+        """Active new cards in the order they were added (Anki's default), which is deck-file order
+        within a sync. Ordering by (due, card_id) walks idx_state_due: new cards have no due date,
+        so no sort of every new card is needed."""
         where, params = self._new_where(now, decks)
-        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY c.file, c.line, c.ord LIMIT ?"
-        return [r[0] for r in self.db.execute(sql, [*params, limit]).fetchall()]
+        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+        return [r[0] for r in self.db.conn.execute(sql, [*params, limit]).fetchall()]
 
-    def count_new(self, now: datetime, decks: Sequence[str] | None) -> int:
+    def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int) -> int:
+        """New cards available, counted only up to `cap` (the day's remaining limit)."""
         where, params = self._new_where(now, decks)
-        return int(self._scalar(f"SELECT COUNT(*) {self._QUEUE_FROM} WHERE {where}", params))
+        return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
 
     def studied_since(self, since: datetime, decks: Sequence[str] | None = None) -> tuple[int, int]:
         """(new cards introduced, reviews of review-state cards) since a moment: the daily limits' usage."""
@@ -462,13 +517,13 @@ class Store:
     ) -> int:
         """Append to the log and move the card to its new state, committed together before returning."""
         with self.db.atomic():
-            cur = self.db.execute(
+            cur = self.db.conn.execute(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [card_id, rating, to_db(reviewed_at), duration_ms,
                  json.dumps(before.to_dict()), json.dumps(after.to_dict()), origin],
             )
-            self.save_state(after)
+            self._write_state(after)
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
@@ -600,6 +655,38 @@ class Store:
             entry = self._entry(row)
             grouped.setdefault(entry.card_id, []).append(entry)
         return grouped
+
+    def logged_reviews(self) -> dict[int, list[LoggedReview]]:
+        """Every review, light: SQLite pulls the few state fields out of the JSON snapshots and turns
+        the stored UTC times into epoch milliseconds."""
+
+        def ms(expr: str) -> str:
+            return f"CAST(ROUND((julianday({expr}) - 2440587.5) * 86400000) AS INTEGER)"
+
+        before_due, before_last, after_due = (
+            ms("json_extract(state_before, '$.due')"),
+            ms("json_extract(state_before, '$.last_review')"),
+            ms("json_extract(state_after, '$.due')"),
+        )
+        grouped: dict[int, list[LoggedReview]] = {}
+        rows = self.db.conn.execute(
+            f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
+            f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
+            "FROM review_log ORDER BY reviewed_at, id"
+        ).fetchall()
+        for row in rows:
+            grouped.setdefault(row[0], []).append(LoggedReview(*row))
+        return grouped
+
+    def cached_html(self) -> dict[str, dict[str, str]]:
+        return {key: json.loads(fields) for key, fields in self.db.conn.execute("SELECT content_key, fields FROM card_html")}
+
+    def save_html(self, rendered: dict[str, dict[str, str]]) -> None:
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO card_html(content_key, fields) VALUES (?, ?)",
+                [(key, json.dumps(fields, ensure_ascii=False)) for key, fields in rendered.items()],
+            )
 
     def merge_reviews(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
         """Add reviews that came from elsewhere and set the affected cards' states, all or nothing."""

@@ -9,6 +9,7 @@ because the GUIDs match and each note's modification time follows the card's las
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -51,12 +52,11 @@ def note_id_from_guid(guid: str) -> str | None:
 
 def _load_anki():  # noqa: ANN202 - the anki modules, imported only when exporting
     try:
-        # anki.collection first: importing anki.cards on its own is a circular import inside anki.
-        from anki.collection import Collection, ExportAnkiPackageOptions  # isort: skip
-        from anki.cards import FSRSMemoryState
+        from anki import notes_pb2
+        from anki.collection import Collection, ExportAnkiPackageOptions
     except ImportError as exc:
         raise ExportError("Anki export needs the anki package: pip install 'hcflash[anki]'") from exc
-    return Collection, ExportAnkiPackageOptions, FSRSMemoryState
+    return Collection, ExportAnkiPackageOptions, notes_pb2
 
 
 def _add_notetype(col, name: str, fields: Sequence[str], templates: list[tuple[str, str, str]], model_id: int, cloze: bool) -> None:  # noqa: ANN001
@@ -117,6 +117,15 @@ def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa:
         col.decks.save(deck)
 
 
+def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
+    """Fields for a note, rendered once per content (and kind) and reused from `cache` after."""
+    key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
+    model_id = CLOZE_MODEL_ID if first.kind == "cloze" else BASIC_MODEL_ID
+    if key not in cache:
+        cache[key] = _fields(first)[1]
+    return model_id, dict(cache[key])
+
+
 def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
     source = "<br>".join(inline_html(s) for s in first.sources)
     if first.kind == "cloze":
@@ -145,16 +154,19 @@ def _interval_days(due: datetime | None, since: datetime | None) -> int:
     return max(1, round((due - since) / timedelta(days=1)))
 
 
-def _revlog_ivl(state: CardState, at: datetime) -> int:
+def _revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
     """Anki's revlog interval: days for review cards, negative seconds for (re)learning steps."""
-    if state.state == "new" or state.due is None:
+    if state == "new" or due_ms is None:
         return 0
-    if state.state == "review":
-        return _interval_days(state.due, at)
-    return -max(1, int((state.due - at).total_seconds()))
+    if state == "review":
+        return max(1, round((due_ms - at_ms) / 86_400_000))
+    return -max(1, (due_ms - at_ms) // 1000)
 
 
 _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
+
+
+CHUNK = 250  # notes added per backend call: large enough to be fast, small enough to move the bar
 
 
 def export_anki(
@@ -164,9 +176,15 @@ def export_anki(
     now: datetime,
     with_progress: bool = True,
     advance: Callable[[int], None] = lambda n: None,
+    html_cache: dict[str, dict[str, str]] | None = None,
 ) -> ExportSummary:
-    """Write `items` to an .apkg at `out`; `advance(n)` is told as each note is done (for a progress bar)."""
-    Collection, ExportAnkiPackageOptions, FSRSMemoryState = _load_anki()
+    """Write `items` to an .apkg at `out`; `advance(n)` is told as notes are done (for a progress bar).
+
+    Notes go in through Anki's batch call; scheduling, memory states and the review log are then
+    written with a few bulk statements into the temporary collection, which Anki's own exporter
+    packages. Nothing here writes the file format itself."""
+    Collection, ExportAnkiPackageOptions, notes_pb2 = _load_anki()
+    cache = {} if html_cache is None else html_cache
     notes: dict[str, list[ExportCard]] = {}
     for item in items:
         notes.setdefault(item.card.note_id, []).append(item)
@@ -177,34 +195,41 @@ def export_anki(
             col.set_config("rollover", settings.rollover_hour)
             _create_notetypes(col)
             deck_ids: dict[str, int] = {}
-            today_day = study_day(now, settings.rollover_hour, settings.tz)
-            used_revlog_ids: set[int] = set()
-            for position, (note_id, group) in enumerate(notes.items()):
-                first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
-                deck_name = first.deck
-                if deck_name not in deck_ids:
-                    deck_ids[deck_name] = col.decks.id(deck_name)
-                model_id, fields = _fields(first)
-                note = col.new_note(col.models.get(model_id))
-                for name, value in fields.items():
-                    note[name] = value
-                if any(i.card.kind == "reverse" for i in group):
-                    note["Reverse"] = "y"
-                note.guid = note_guid(note_id)
-                note.tags = sorted({t.replace(" ", "_") for i in group for t in i.card.tags})
-                col.add_note(note, deck_ids[deck_name])
-                modified = max(i.card.updated_at for i in group)
-                col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", int(modified.timestamp()), note.id)
+            groups = list(notes.items())
+            for start in range(0, len(groups), CHUNK):
+                requests = []
+                for note_id, group in groups[start : start + CHUNK]:
+                    first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
+                    if first.deck not in deck_ids:
+                        deck_ids[first.deck] = col.decks.id(first.deck)
+                    model_id, fields = _cached_fields(first, cache)
+                    if any(i.card.kind == "reverse" for i in group):
+                        fields["Reverse"] = "y"
+                    names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS
+                    # The backend's own note message, built directly: col.new_note() would cost one
+                    # backend round trip per note just to learn the (fixed) field list.
+                    note = notes_pb2.Note(
+                        guid=note_guid(note_id),
+                        notetype_id=model_id,
+                        fields=[fields.get(name, "") for name in names],
+                        tags=sorted({t.replace(" ", "_") for i in group for t in i.card.tags}),
+                    )
+                    requests.append(notes_pb2.AddNoteRequest(note=note, deck_id=deck_ids[first.deck]))
+                col._backend.add_notes(requests=requests)
+                advance(len(requests))
+            note_rows = {guid: nid for nid, guid in col.db.all("SELECT id, guid FROM notes")}
+            written: list[int] = []
+
+            def bulk_writes() -> None:  # one transaction: Anki's executemany commits per row otherwise
+                col.db.executemany(
+                    "UPDATE notes SET mod = ? WHERE id = ?",
+                    [(int(max(i.card.updated_at for i in group).timestamp()), note_rows[note_guid(note_id)]) for note_id, group in groups],
+                )
                 if with_progress:
-                    by_ord = {c.ord: c for c in note.cards()}
-                    for item in group:
-                        anki_card = by_ord.get(_anki_ord(item.card))
-                        if anki_card is None:
-                            continue
-                        reviews_written += _write_progress(
-                            col, anki_card, item, position, today_day, settings, used_revlog_ids, FSRSMemoryState
-                        )
-                advance(1)
+                    written.append(_write_progress(col, groups, note_rows, now, settings))
+
+            col.db.transact(bulk_writes)
+            reviews_written = sum(written)
             if with_progress:
                 _deck_config(col, settings, [col.decks.id(n) for n in _with_parents(deck_ids)])
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -232,41 +257,59 @@ def _with_parents(names: dict[str, int]) -> list[str]:
     return sorted(full)
 
 
-def _write_progress(col, anki_card, item: ExportCard, position: int, today_day, settings: Settings,  # noqa: ANN001
-                    used_ids: set[int], FSRSMemoryState) -> int:  # noqa: N803
-    state = item.state
+def _card_row(anki_id: int, state: CardState, position: int, today_anki: int, today_day, settings: Settings) -> tuple:  # noqa: ANN001
+    """(type, queue, due, ivl, factor, reps, lapses, left, data, id) for Anki's cards table."""
     if state.state == "new":
-        anki_card.type, anki_card.queue, anki_card.due = 0, 0, position
+        return (0, -1 if state.suspended else 0, position, 0, 0, 0, 0, 0, "", anki_id)
+    data = ""
+    if state.stability is not None and state.difficulty is not None:
+        # Anki keeps the FSRS memory state in the card's data column, as {"s": ..., "d": ...}.
+        data = json.dumps({"s": round(state.stability, 4), "d": round(state.difficulty, 4)}, separators=(",", ":"))
+    if state.state == "review":
+        due_day = study_day(state.due, settings.rollover_hour, settings.tz)  # type: ignore[arg-type]
+        kind, queue, due = 2, 2, today_anki + (due_day - today_day).days
+        ivl, left = _interval_days(state.due, state.last_review), 0
     else:
-        anki_card.reps, anki_card.lapses = state.reps, state.lapses
-        if state.stability is not None and state.difficulty is not None:
-            anki_card.memory_state = FSRSMemoryState(stability=state.stability, difficulty=state.difficulty)
-        if state.state == "review":
-            due_day = study_day(state.due, settings.rollover_hour, settings.tz)  # type: ignore[arg-type]
-            anki_card.type, anki_card.queue = 2, 2
-            anki_card.due = col.sched.today + (due_day - today_day).days
-            anki_card.ivl = _interval_days(state.due, state.last_review)
-        else:
-            steps = settings.learning_steps if state.state == "learning" else settings.relearning_steps
-            anki_card.type = 1 if state.state == "learning" else 3
-            anki_card.queue = 1
-            anki_card.due = int(state.due.timestamp()) if state.due else 0
-            anki_card.left = max(1, len(steps) - (state.step or 0))
-            anki_card.ivl = max(1, round(state.stability or 1)) if state.state == "relearning" else 0
-        anki_card.factor = 2500
-    if state.suspended:
-        anki_card.queue = -1
-    col.update_card(anki_card)
-    for review in item.reviews:
-        revlog_id = int(review.reviewed_at.timestamp() * 1000)
-        while revlog_id in used_ids:  # Anki needs unique ids; same-millisecond reviews move by 1 ms
-            revlog_id += 1
-        used_ids.add(revlog_id)
-        col.db.execute(
-            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-            revlog_id, anki_card.id, review.rating,
-            _revlog_ivl(review.after, review.reviewed_at),
-            _revlog_ivl(review.before, review.before.last_review or review.reviewed_at) if review.before.state != "new" else 0,
-            2500, min(review.duration_ms or 0, MAX_ANSWER_MS), _REVLOG_TYPE[review.before.state],
-        )
-    return len(item.reviews)
+        steps = settings.learning_steps if state.state == "learning" else settings.relearning_steps
+        kind, queue = (1 if state.state == "learning" else 3), 1
+        due = int(state.due.timestamp()) if state.due else 0
+        left = max(1, len(steps) - (state.step or 0))
+        ivl = max(1, round(state.stability or 1)) if state.state == "relearning" else 0
+    return (kind, -1 if state.suspended else queue, due, ivl, 2500, state.reps, state.lapses, left, data, anki_id)
+
+
+def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: dict[str, int], now: datetime,  # noqa: ANN001
+                    settings: Settings) -> int:
+    cards_by_note: dict[int, dict[int, int]] = {}
+    for card_id, nid, ord_ in col.db.all("SELECT id, nid, ord FROM cards"):
+        cards_by_note.setdefault(nid, {})[ord_] = card_id
+    today_anki = col.sched.today
+    today_day = study_day(now, settings.rollover_hour, settings.tz)
+    card_rows, revlog_rows = [], []
+    used_ids: set[int] = set()
+    for position, (note_id, group) in enumerate(groups):
+        anki_cards = cards_by_note.get(note_rows[note_guid(note_id)], {})
+        for item in group:
+            anki_id = anki_cards.get(_anki_ord(item.card))
+            if anki_id is None:
+                continue
+            card_rows.append(_card_row(anki_id, item.state, position, today_anki, today_day, settings))
+            for review in item.reviews:
+                revlog_id = review.reviewed_ms
+                while revlog_id in used_ids:  # Anki needs unique ids; same-millisecond reviews move by 1 ms
+                    revlog_id += 1
+                used_ids.add(revlog_id)
+                last_ivl = _revlog_ivl(review.before_state, review.before_due_ms, review.before_last_review_ms or review.reviewed_ms)
+                revlog_rows.append((
+                    revlog_id, anki_id, review.rating, _revlog_ivl(review.after_state, review.after_due_ms, review.reviewed_ms),
+                    last_ivl, 2500, min(review.duration_ms or 0, MAX_ANSWER_MS), _REVLOG_TYPE[review.before_state],
+                ))
+    col.db.executemany(
+        "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?, left = ?, data = ? WHERE id = ?",
+        card_rows,
+    )
+    col.db.executemany(
+        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+        revlog_rows,
+    )
+    return len(revlog_rows)

@@ -36,11 +36,13 @@ class HcflashApp(App[None]):
         self.start_in_review = start_review or decks is not None
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         if self.sync_report is not None and not self.sync_report.nothing_changed:
             self.notify(f"Decks synced: {self.sync_report.summary()}", markup=False)
         if self.start_in_review:
+            # Straight to the first card; the deck list is built only if the learner goes home.
             self.start_review(self.start_decks)
+        else:
+            self.push_screen(HomeScreen())
 
     # -- navigation used by screens and the command palette ---------------------------------
 
@@ -55,8 +57,11 @@ class HcflashApp(App[None]):
         self.switch_screen(SummaryScreen(self.service.session_summary()))
 
     def go_home(self) -> None:
+        """Back to the deck list, building it if the session started straight in review."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.switch_screen(HomeScreen())
 
     def action_open_browse(self) -> None:
         from hcflash.tui.screens.browse import BrowseScreen

@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Rule, Static
+from textual.widgets import Footer, Rule, Static
 
 from hcflash.errors import HcflashError
 from hcflash.service import ReviewCard
@@ -62,7 +62,6 @@ class ReviewScreen(Screen):
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Static(id="counts")
         yield Static(id="notice")
         with VerticalScroll(id="card"):
@@ -227,4 +226,4 @@ class ReviewScreen(Screen):
         self.show_card(self.service.review_card(card_id))
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        self.app.go_home()  # type: ignore[attr-defined]

@@ -1,0 +1,288 @@
+"""`python -m benchmarks [--quick]`: hcflash against its baselines, as ratios measured in one run.
+
+The machines this runs on are shared and noisy, so no absolute time is a target: each measurement
+is compared with a baseline measured in the same run, several times, and the medians are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from benchmarks.data import build_store, write_decks
+from hcflash.locations import deck_files
+from hcflash.service import StudyService
+from hcflash.store import Store
+
+
+@dataclass
+class Row:
+    measurement: str
+    size: str
+    ours: float
+    baseline: float
+    target: str
+    unit: str = "ms"
+    check: Callable[[float], bool] = lambda ratio: True
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.baseline if self.baseline else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.check(self.ratio)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def p99(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+
+
+# -- sync ------------------------------------------------------------------------------------
+
+def baseline_parse_and_insert(decks: Path, db_path: Path) -> None:
+    """The floor: markdown-it parses the same files and sqlite3 inserts one row per card."""
+    md = MarkdownIt("commonmark").enable("table")
+    rows = []
+    for path in deck_files(decks):
+        text = path.read_text(encoding="utf-8")
+        tokens = md.parse(text)
+        for token in tokens:
+            if token.type == "heading_open" and token.tag == "h2" and token.map:
+                rows.append((f"{path}:{token.map[0]}", text[:80], "answer", "[]", "[]", str(path), token.map[0], "hash"))
+    db_path.unlink(missing_ok=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "CREATE TABLE cards (id INTEGER PRIMARY KEY, key TEXT UNIQUE, question TEXT, answer TEXT, sources TEXT, "
+        "tags TEXT, file TEXT, line INTEGER, content_hash TEXT)"
+    )
+    with conn:
+        conn.executemany(
+            "INSERT INTO cards(key, question, answer, sources, tags, file, line, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+    conn.close()
+
+
+def full_sync(decks: Path, db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    with Store.open(db_path) as store:
+        StudyService(store, [decks]).sync()
+
+
+def sync_rows(size: int, repeat: int, work: Path) -> list[Row]:
+    decks = work / f"sync-{size}"
+    files = write_decks(decks, size)
+    full = timed(lambda: full_sync(decks, work / "full.db"), repeat)
+    floor = timed(lambda: baseline_parse_and_insert(decks, work / "floor.db"), repeat)
+    with Store.open(work / "full.db") as store:
+        service = StudyService(store, [decks])
+        noop = timed(service.sync, repeat)
+        target_file = files[len(files) // 2]
+        original = target_file.read_text(encoding="utf-8")
+
+        def edit_one() -> None:
+            text = target_file.read_text(encoding="utf-8")
+            edited = original.replace("holds under", "applies under", 1) if text == original else original
+            target_file.write_text(edited, encoding="utf-8")
+            report = service.sync()
+            assert report.changed == 1, report
+
+        edit = timed(edit_one, repeat)
+    label = f"{size:,}"
+    return [
+        Row("full sync from Markdown", label, median(full), median(floor), "≤ 1.5× parse + insert", check=lambda r: r <= 1.5),
+        Row("no-op sync", label, median(noop), median(full), "≤ 0.02× full sync", check=lambda r: r <= 0.02),
+        Row("sync after editing one card", label, median(edit), median(full), "≤ 0.05× full sync", check=lambda r: r <= 0.05),
+    ]
+
+
+# -- the review loop -------------------------------------------------------------------------
+
+def rate_and_next(service: StudyService, iterations: int) -> list[float]:
+    samples = []
+    card = service.next_card()
+    for _ in range(iterations):
+        if card is None:
+            break
+        service.preview(card.id)  # computed at reveal time in the TUI, before the learner rates
+        start = time.perf_counter()
+        service.rate(card.id, 3)
+        card = service.next_card()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def anki_answer_and_next(package: Path, work: Path, iterations: int) -> list[float]:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    folder = Path(tempfile.mkdtemp(dir=work))
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
+        )
+        col.decks.select(col.decks.id_for_name("Bench"))
+        samples = []
+        card = col.sched.getCard()
+        for _ in range(iterations):
+            if card is None:
+                break
+            states = col._backend.get_scheduling_states(card.id)
+            answer = col.sched.build_answer(card=card, states=states, rating=3)
+            start = time.perf_counter()
+            col.sched.answer_card(answer)
+            card = col.sched.getCard()
+            samples.append((time.perf_counter() - start) * 1000)
+        return samples
+    finally:
+        col.close()
+
+
+def import_into_anki(package: Path, work: Path) -> None:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    folder = Path(tempfile.mkdtemp(dir=work))
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
+        )
+    finally:
+        col.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def review_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path, iterations: int) -> list[Row]:
+    rows = []
+    queue_ms: dict[int, float] = {}
+    for size, (decks, db) in stores.items():
+        copy = work / f"review-{size}.db"
+        shutil.copy(db, copy)
+        with Store.open(copy, exclusive=True) as store:  # as `hcflash review` opens it
+            service = StudyService(store, [decks])
+            queue_ms[size] = median(timed(lambda: service.next_card(), max(repeat, 20)))
+            ours = rate_and_next(service, iterations)
+            package = work / f"bench-{size}.apkg"
+            export = timed(lambda: service.export_anki(package), repeat)
+        anki = anki_answer_and_next(package, work, iterations)
+        imports = timed(lambda: import_into_anki(package, work), repeat)
+        label = f"{size:,}"
+        rows.append(Row("rate + next card, committed (median)", label, median(ours), median(anki), "faster than Anki", check=lambda r: r < 1))
+        rows.append(Row("rate + next card, committed (p99)", label, p99(ours), p99(anki), "faster than Anki", check=lambda r: r < 1))
+        rows.append(Row("export .apkg with progress", label, median(export), median(imports), "≤ 3× Anki's import", check=lambda r: r <= 3))
+    small, large = min(queue_ms), max(queue_ms)
+    rows.append(
+        Row("due-queue build (next card)", f"{large:,} vs {small:,}", queue_ms[large], queue_ms[small], "≤ 3× (no full scan)", check=lambda r: r <= 3)
+    )
+    return rows
+
+
+# -- the TUI ---------------------------------------------------------------------------------
+
+def probe(args: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "benchmarks.tui_probe", *args], capture_output=True, text=True, check=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    return elapsed, json.loads(out.stdout.strip().splitlines()[-1])["maxrss_kb"]
+
+
+def tui_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path) -> list[Row]:
+    rows = []
+    bare = [probe(["bare"]) for _ in range(repeat)]
+    bare_ms = median([b[0] for b in bare])
+    bare_kb = median([b[1] for b in bare])
+    start_size = 10_000 if 10_000 in stores else max(stores)
+    decks, db = stores[start_size]
+    copy = work / "tui.db"
+    shutil.copy(db, copy)
+    ours = [probe(["hcflash", str(copy), str(decks)]) for _ in range(repeat)]
+    rows.append(
+        Row("TUI start to first card (headless)", f"{start_size:,}", median([o[0] for o in ours]), bare_ms, "≤ 1.5× bare Textual app", check=lambda r: r <= 1.5)
+    )
+    mem_size = max(stores)
+    decks, db = stores[mem_size]
+    shutil.copy(db, copy)
+    memory = [probe(["hcflash", str(copy), str(decks)])[1] for _ in range(max(1, repeat // 2))]
+    rows.append(
+        Row("peak memory of the review TUI", f"{mem_size:,}", median(memory) / 1024, bare_kb / 1024, "≤ 2× bare Textual app", unit="MiB", check=lambda r: r <= 2)
+    )
+    return rows
+
+
+def render(rows: list[Row], markdown: bool) -> str:
+    header = ("measurement", "cards", "hcflash", "baseline", "ratio", "target", "")
+    lines = []
+    for row in rows:
+        lines.append((
+            row.measurement, row.size, f"{row.ours:.1f} {row.unit}", f"{row.baseline:.1f} {row.unit}",
+            f"{row.ratio:.3f}×", row.target, "ok" if row.ok else "MISSED",
+        ))
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(line) + " |" for line in lines]
+        return "\n".join(out)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=False)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header)] + [fmt.format(*line) for line in lines])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 cards only, fewer repeats")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 5, quick 3)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    args = parser.parse_args()
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    repeat = args.repeat or (3 if args.quick else 5)
+    iterations = 100 if args.quick else 300
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="hcflash-bench-") as tmp:
+        work = Path(tmp)
+        rows: list[Row] = []
+        for size in sizes:
+            rows += sync_rows(size, repeat, work)
+        stores = {}
+        for size in sizes:
+            folder = work / f"store-{size}"
+            folder.mkdir()
+            stores[size] = build_store(folder, size)
+        rows += review_rows(stores, repeat, work, iterations)
+        rows += tui_rows(stores, repeat, work)
+    print(f"hcflash benchmarks · {platform.python_implementation()} {platform.python_version()} · "
+          f"{platform.machine()} · {sizes[-1]:,} cards max · {repeat} runs each · {time.perf_counter() - started:.0f} s")
+    print(render(rows, args.markdown))
+    missed = [r for r in rows if not r.ok]
+    if missed:
+        print(f"{len(missed)} target(s) missed: " + ", ".join(f"{r.measurement} ({r.size})" for r in missed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Run in a fresh process: start the review TUI (or a bare Textual app) headless, stop when the
+first card (or the static line) is on screen, and print the peak memory as JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+
+
+async def hcflash_first_card(db: str, decks: str) -> None:
+    from pathlib import Path
+
+    from hcflash.service import StudyService
+    from hcflash.store import Store
+    from hcflash.tui.app import HcflashApp
+
+    service = StudyService(Store.open(Path(db), exclusive=True), [Path(decks)])  # as `hcflash review` does
+    report = service.sync()  # what `hcflash review` does before the app starts: a no-op here
+    app = HcflashApp(service, sync_report=report, start_review=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while getattr(app.screen, "card", None) is None:
+            await pilot.pause(0.001)
+
+
+async def bare_line() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("one static line", id="line")
+
+    app = Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.query("#line"):
+            await pilot.pause(0.001)
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "hcflash":
+        asyncio.run(hcflash_first_card(sys.argv[2], sys.argv[3]))
+    else:
+        asyncio.run(bare_line())
+    print(json.dumps({"maxrss_kb": peak_rss_kb()}))
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory (VmHWM). getrusage's ru_maxrss is no use here: on
+    Linux it keeps the parent's peak across fork and exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+if __name__ == "__main__":
+    main()
