@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hcflash import schedule
@@ -47,7 +47,7 @@ def build_store(folder: Path, cards: int, reviewed_share: float = 0.5, seed: int
     write_decks(decks, cards)
     db = folder / "store.db"
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with Store.open(db) as store:
         service = StudyService(store, [decks])
         service.save_settings(Settings(fuzz=False, new_per_day=20, reviews_per_day=200))

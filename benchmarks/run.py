@@ -188,12 +188,12 @@ def review_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path, i
         shutil.copy(db, copy)
         with Store.open(copy, exclusive=True) as store:  # as `hcflash review` opens it
             service = StudyService(store, [decks])
-            queue_ms[size] = median(timed(lambda: service.next_card(), max(repeat, 20)))
+            queue_ms[size] = median(timed(service.next_card, max(repeat, 20)))
             ours = rate_and_next(service, iterations)
             package = work / f"bench-{size}.apkg"
-            export = timed(lambda: service.export_anki(package), repeat)
+            export = timed(lambda svc=service, pkg=package: svc.export_anki(pkg), repeat)
         anki = anki_answer_and_next(package, work, iterations)
-        imports = timed(lambda: import_into_anki(package, work), repeat)
+        imports = timed(lambda pkg=package: import_into_anki(pkg, work), repeat)
         label = f"{size:,}"
         rows.append(Row("rate + next card, committed (median)", label, median(ours), median(anki), "faster than Anki", check=lambda r: r < 1))
         rows.append(Row("rate + next card, committed (p99)", label, p99(ours), p99(anki), "faster than Anki", check=lambda r: r < 1))
@@ -225,14 +225,20 @@ def tui_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path) -> l
     shutil.copy(db, copy)
     ours = [probe(["hcflash", str(copy), str(decks)]) for _ in range(repeat)]
     rows.append(
-        Row("TUI start to first card (headless)", f"{start_size:,}", median([o[0] for o in ours]), bare_ms, "≤ 1.5× bare Textual app", check=lambda r: r <= 1.5)
+        Row(
+            "TUI start to first card (headless)", f"{start_size:,}", median([o[0] for o in ours]), bare_ms,
+            "≤ 1.5× bare Textual app", check=lambda r: r <= 1.5,
+        )
     )
     mem_size = max(stores)
     decks, db = stores[mem_size]
     shutil.copy(db, copy)
     memory = [probe(["hcflash", str(copy), str(decks)])[1] for _ in range(max(1, repeat // 2))]
     rows.append(
-        Row("peak memory of the review TUI", f"{mem_size:,}", median(memory) / 1024, bare_kb / 1024, "≤ 2× bare Textual app", unit="MiB", check=lambda r: r <= 2)
+        Row(
+            "peak memory of the review TUI", f"{mem_size:,}", median(memory) / 1024, bare_kb / 1024,
+            "≤ 2× bare Textual app", unit="MiB", check=lambda r: r <= 2,
+        )
     )
     return rows
 
