@@ -42,6 +42,14 @@ MISSING_SOURCE = "HC122"
 BAD_METADATA = "HC123"
 BAD_CLOZE = "HC130"
 CLOZE_REVERSED = "HC131"
+NO_CARDS = "HC103"
+TOO_LARGE = "HC104"
+LINE_TOO_LONG = "HC105"
+TOO_DEEP = "HC106"
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the largest bundled deck is under 100 KB
+MAX_LINE_CHARS = 20_000
+MAX_NESTING = 10  # lists in quotes in lists...: deeper than this is an accident or an attack
 
 # Block structure is all a deck parse needs (headings, paragraphs, their raw text); skipping the
 # core inline pass halves the cost of reading a deck. Rendering uses its own parsers.
@@ -87,6 +95,8 @@ def deck_name_from_path(relative: Path) -> str:
 
 def decode_deck_bytes(data: bytes, path: Path) -> str:
     """The file's text; binary or non-UTF-8 content is a deck error at the line where it starts."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DeckError([DeckIssue(TOO_LARGE, f"file is {len(data):,} bytes; a deck may be at most {MAX_FILE_BYTES:,}", path, 1)])
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise DeckError([DeckIssue(UNREADABLE, "binary file (NUL byte), not a Markdown deck", path, line)])
@@ -272,7 +282,14 @@ def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile
     """Parse one deck file. Never raises for bad content: problems come back as `issues`."""
     out = _Collector(path)
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            out.add(LINE_TOO_LONG, f"line is {len(line):,} characters long (at most {MAX_LINE_CHARS:,})", number)
+            return DeckFile(path=path, header=DeckHeader(name=default_name), notes=(), issues=tuple(out.issues))
     tokens = _md.parse(text)
+    deep = next((t for t in tokens if t.level > MAX_NESTING and t.map), None)
+    if deep is not None:
+        out.add(TOO_DEEP, f"Markdown nested more than {MAX_NESTING} levels deep", deep.map[0] + 1)  # type: ignore[index]
     front = tokens[0] if tokens and tokens[0].type == "front_matter" else None
     header = _parse_front_matter(front, default_name, out)
 
@@ -296,6 +313,8 @@ def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile
             else:
                 seen_ids[note.id] = note.line
         notes.append(note)
+    if not notes and not any(i.severity == "error" for i in out.issues):
+        out.add(NO_CARDS, "deck has no cards: a card is a `## question` heading followed by its answer", 1)
     return DeckFile(path=path, header=header, notes=tuple(notes), issues=tuple(out.issues))
 
 

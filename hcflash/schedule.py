@@ -68,6 +68,10 @@ def review(
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, got {rating}")
     now = as_utc(now)
+    if state.last_review is not None and now < state.last_review:
+        # The clock moved backwards (a manual change, a VM resume): treat the review as happening
+        # at the last review's moment rather than feeding FSRS a negative elapsed time.
+        now = state.last_review
     card, _log = scheduler.review_card(_to_fsrs(state, now), fsrs.Rating(rating), review_datetime=now)
     lapsed = state.state == "review" and rating == 1
     lapses = state.lapses + (1 if lapsed else 0)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from hcflash import schedule
 from hcflash.cards import expand_note, front_and_back
-from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError
+from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError, StoreError
 from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
 from hcflash.records import (
     CardContent,
@@ -123,6 +123,18 @@ class ImportReport:
     already_known: int
     unknown_notes: tuple[str, ...]
     unknown_cards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    integrity: tuple[str, ...]
+    orphans: dict[str, int]
+    rebuilt_cards: tuple[int, ...]
+    fixed: bool
+
+    @property
+    def healthy(self) -> bool:
+        return not (self.integrity or self.orphans or self.rebuilt_cards)
 
 
 @dataclass(frozen=True)
@@ -540,6 +552,67 @@ class StudyService:
             maximum_interval=s.maximum_interval,
         )
 
+    # -- safety -------------------------------------------------------------------------------
+
+    def backup(self, label: str = "manual") -> Path:
+        """A consistent copy of the store in its backups folder; older ones beyond the limit go."""
+        from hcflash.backups import backup_dir, prune
+
+        folder = backup_dir(self.store.path)
+        path = self.store.backup_to(folder, label, self.now())
+        prune(folder, self.settings.backups_kept)
+        return path
+
+    def daily_backup(self) -> Path | None:
+        """The once-a-day backup, taken on the first use of each study day."""
+        from hcflash.backups import backed_up_today, backup_dir
+
+        day_start, _ = self.day_bounds()
+        if backed_up_today(backup_dir(self.store.path), day_start):
+            return None
+        return self.backup("daily")
+
+    def restore(self, path: Path) -> Path:
+        """Replace the store with a backup after checking it; the current store is backed up first."""
+        problems = self.store.inspect_file(path)
+        if problems:
+            raise StoreError(f"{path}: cannot restore: {problems[0]}; the store was not changed")
+        safety = self.backup("before-restore")
+        self.store.restore_from(path)
+        self._settings = None
+        self._previews.clear()
+        self._usage = None
+        self._undo_stack.clear()
+        return safety
+
+    def doctor(self, fix: bool = True) -> DoctorReport:
+        """Integrity check, orphan rows, and card states that disagree with their review log."""
+        problems = self.store.integrity_problems()
+        orphans = {kind: ids for kind, ids in self.store.orphans().items() if ids}
+        logged = self.store.last_logged_states()
+        states = self.store.all_states()
+        rebuilt: list[CardState] = []
+        for card_id, last in logged.items():
+            current = states.get(card_id)
+            if current is None:
+                continue
+            if current.state == "new" and current.last_review is None:
+                continue  # a card the learner reset keeps its history but starts over
+            if (current.state, current.due, current.last_review, current.reps, current.lapses) != (
+                last.state, last.due, last.last_review, last.reps, last.lapses
+            ):
+                rebuilt.append(last.with_changes(card_id=card_id, suspended=current.suspended, buried_until=current.buried_until))
+        for card_id, current in states.items():
+            if card_id not in logged and current.state != "new":
+                rebuilt.append(CardState(card_id=card_id, suspended=current.suspended))
+        if fix:
+            if orphans:
+                self.store.fix_orphans(self.store.orphans())
+            if rebuilt:
+                self.store.save_states(rebuilt)
+            self._previews.clear()
+        return DoctorReport(tuple(problems), {k: len(v) for k, v in orphans.items()}, tuple(s.card_id for s in rebuilt), fix)
+
     # -- Anki ---------------------------------------------------------------------------------
 
     def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
@@ -637,3 +710,4 @@ def content_diff(old: str, new: str, max_lines: int = 12) -> str:
     if len(lines) > max_lines:
         lines = lines[:max_lines] + [f"… {len(lines) - max_lines} more changed line(s)"]
     return "\n".join(lines)
+

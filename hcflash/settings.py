@@ -28,6 +28,7 @@ class Settings:
     timezone: str = ""  # IANA name; empty means the machine's local zone
     learn_ahead_minutes: int = 20
     deck_dirs: tuple[str, ...] = ()
+    backups_kept: int = 10
     fsrs_parameters: tuple[float, ...] = ()  # empty means fsrs defaults
     optimized_at: str = ""  # UTC ISO time of the last `hcflash optimize` that saved parameters
     optimized_log_loss: float = 0.0  # log loss of the saved parameters on the data they were fitted to
@@ -130,6 +131,7 @@ EDITABLE: dict[str, tuple[str, Any, str]] = {
     "leech-threshold": ("leech_threshold", _ranged(int, 1, 99), "lapses that make a card a leech (suspended)"),
     "timezone": ("timezone", _zone, "IANA zone for day boundaries; empty for this machine's"),
     "deck-dirs": ("deck_dirs", _dirs, "comma-separated deck folders used instead of the bundled decks"),
+    "backups-kept": ("backups_kept", _ranged(int, 1, 1000), "how many automatic backups to keep"),
 }
 
 

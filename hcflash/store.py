@@ -19,13 +19,14 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from hcflash.backups import backup_database, backup_dir, newest_backup
 from hcflash.errors import StoreError
 from hcflash.records import CardContent, CardState, LoggedReview, ReviewEntry, StoredCard
 from hcflash.sync import KnownCard, SyncPlan
 from hcflash.timeutil import from_db, to_db
 
 MIGRATION_SET = "hcflash"
-SESSION_WAIT_SECONDS = 2.0  # how long a command waits for a store another process holds
+SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -201,7 +202,7 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # check_same_thread off: the TUI reads from worker threads; writes stay on one thread.
-            conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS if exclusive else 10.0, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS, check_same_thread=False)
             db = Database(conn)
             db.execute("PRAGMA foreign_keys = ON")
             if exclusive:
@@ -213,6 +214,9 @@ class Store:
                 db.execute("BEGIN EXCLUSIVE")  # take the lock now, so a second session fails at once
                 db.execute("COMMIT")
             cls._check_version(db, path)
+            if migrations.pending(db) and migrations.applied(db):
+                # An existing store about to change shape: keep a copy from before, as Anki does.
+                backup_database(conn, backup_dir(path), label="pre-migration")
             migrations.apply(db)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -222,10 +226,48 @@ class Store:
                 ) from exc
             raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
+            newest = newest_backup(backup_dir(path))
+            hint = f" The newest backup is {newest}; `hcflash restore {newest}` puts it back." if newest else ""
+            raise StoreError(f"{path}: not a usable hcflash store ({exc}).{hint}") from exc
         except OSError as exc:
             raise StoreError(f"{path}: cannot open store ({exc.strerror})") from exc
         return cls(db, path)
+
+    @staticmethod
+    def inspect_file(path: Path) -> list[str]:
+        """Why a file cannot be restored as a store; empty if it can. Opens it read-only."""
+        if not Path(path).is_file():
+            return [f"{path} does not exist"]
+        try:
+            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            return [f"cannot open: {exc}"]
+        try:
+            check = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            if check != ["ok"]:
+                return [f"damaged: {'; '.join(check[:3])}"]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = {"cards", "card_state", "review_log", "_sqlite_migrations"} - tables
+            if missing:
+                return [f"not an hcflash store (no {', '.join(sorted(missing))} table)"]
+            applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+            unknown = applied - {m.name for m in migrations._migrations}
+            if unknown:
+                return [f"written by a newer hcflash (schema {', '.join(sorted(unknown))})"]
+            return []
+        except sqlite3.DatabaseError as exc:
+            return [f"not a usable SQLite database ({exc})"]
+        finally:
+            conn.close()
+
+    def restore_from(self, path: Path) -> None:
+        """Replace this store's content with the file's (checked first with `inspect_file`)."""
+        source = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            source.backup(self.db.conn)
+        finally:
+            source.close()
+        migrations.apply(self.db)  # an older backup catches up with this version's schema
 
     @staticmethod
     def _check_version(db: Database, path: Path) -> None:
@@ -702,3 +744,41 @@ class Store:
             )
             for state in states:
                 self.save_state(state)
+
+    # -- integrity ----------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own integrity check and foreign-key check; empty when the file is sound."""
+        problems = [r[0] for r in self.db.conn.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+        problems += [f"row {r[1]} of {r[0]} points to a missing {r[2]}" for r in self.db.conn.execute("PRAGMA foreign_key_check")]
+        return problems
+
+    def orphans(self) -> dict[str, list[int]]:
+        """Rows that lost their card, and cards that lost their state."""
+        q = self.db.conn.execute
+        return {
+            "card_state without a card": [r[0] for r in q("SELECT card_id FROM card_state WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "review_log without a card": [r[0] for r in q("SELECT id FROM review_log WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "card_flags without a card": [r[0] for r in q("SELECT id FROM card_flags WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "cards without a state": [r[0] for r in q("SELECT id FROM cards WHERE id NOT IN (SELECT card_id FROM card_state)")],
+        }
+
+    def fix_orphans(self, found: dict[str, list[int]]) -> None:
+        with self.db.atomic():
+            conn = self.db.conn
+            conn.executemany("DELETE FROM card_state WHERE card_id = ?", [(i,) for i in found["card_state without a card"]])
+            conn.executemany("DELETE FROM review_log WHERE id = ?", [(i,) for i in found["review_log without a card"]])
+            conn.executemany("DELETE FROM card_flags WHERE id = ?", [(i,) for i in found["card_flags without a card"]])
+            conn.executemany("INSERT INTO card_state(card_id, state) VALUES (?, 'new')", [(i,) for i in found["cards without a state"]])
+
+    def last_logged_states(self) -> dict[int, CardState]:
+        """Each reviewed card's state as its newest review recorded it."""
+        rows = self.db.conn.execute(
+            "SELECT l.card_id, l.state_after FROM review_log l JOIN ("
+            "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
+            ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
+        ).fetchall()
+        return {card_id: CardState.from_dict(json.loads(after)) for card_id, after in rows}
+
+    def backup_to(self, folder: Path, label: str = "manual", now: datetime | None = None) -> Path:
+        return backup_database(self.db.conn, folder, label, now)
