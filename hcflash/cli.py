@@ -87,7 +87,7 @@ def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(review)
+        ctx.invoke(review, deck=None, plain=False, home=True)
 
 
 @main.command()
@@ -452,10 +452,14 @@ def flags(session: Session) -> None:
 @main.command()
 @click.argument("deck", required=False)
 @click.option("--plain", is_flag=True, help="Line-by-line review in the terminal, without the full-screen app.")
+@click.option("--home", is_flag=True, hidden=True, help="Open on the deck list instead of the first card.")
 @click.pass_obj
 @handles_errors
-def review(session: Session, deck: str | None, plain: bool) -> None:
-    """Review what is due (all decks, or DECK and its sub-decks)."""
+def review(session: Session, deck: str | None, plain: bool, home: bool = False) -> None:
+    """Review what is due (all decks, or DECK and its sub-decks), starting at the first card.
+
+    `hcflash` with no command opens the deck list instead.
+    """
     service = session.service(exclusive=True)
     report = service.sync()
     decks = [deck] if deck else None
@@ -470,4 +474,4 @@ def review(session: Session, deck: str | None, plain: bool) -> None:
         return
     from hcflash.tui.app import HcflashApp
 
-    HcflashApp(service, decks=decks, sync_report=report).run()
+    HcflashApp(service, decks=decks, sync_report=report, start_review=not home).run()
