@@ -119,7 +119,9 @@ def sync(session: Session) -> None:
 )
 @click.pass_obj
 def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fmt: str) -> None:
-    """Validate deck files (default: the deck folders in use); exit 1 on errors.
+    """Validate deck files (default: --decks, else $HCFLASH_DECKS, else the bundled decks).
+
+    Exits 2 on errors (or on warnings with --strict).
 
     \b
     Examples:
@@ -129,7 +131,10 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fm
     """
     from hcflash.check import check_paths, fix_paths
 
-    targets = list(paths) or list(session.service().deck_dirs())
+    from hcflash.locations import bundled_decks_dir, env_deck_dirs
+
+    # The store is not opened: checking files must not create or touch a learner's store.
+    targets = list(paths) or list(session.deck_dirs) or list(env_deck_dirs()) or [bundled_decks_dir()]
     if fix:
         for path, ids in fix_paths(targets).items():
             click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{path}: added the final newline")
@@ -218,16 +223,8 @@ def config(session: Session, name: str | None, value: str | None) -> None:
     settings = service.settings
     names = [name] if name else list(EDITABLE)
     for key in names:
-        if key not in EDITABLE:
-            raise_unknown(key)
-        click.echo(f"{key:18} {show_setting(settings, key):12}  {EDITABLE[key][2]}")
-
-
-def raise_unknown(key: str) -> None:
-    from hcflash.errors import ConfigError
-    from hcflash.settings import EDITABLE
-
-    raise ConfigError(f"unknown setting {key!r}; known: {', '.join(EDITABLE)}")
+        shown = show_setting(settings, key)  # raises the clear error for an unknown name
+        click.echo(f"{key:18} {shown:12}  {EDITABLE[key][2]}")
 
 
 @main.command()

@@ -135,15 +135,19 @@ EDITABLE: dict[str, tuple[str, Any, str]] = {
 }
 
 
-def apply_setting(settings: Settings, name: str, text: str) -> Settings:
+def _editable(name: str) -> tuple[str, Any, str]:
     if name not in EDITABLE:
         raise ConfigError(f"unknown setting {name!r}; known: {', '.join(EDITABLE)}")
-    field_name, parse, _ = EDITABLE[name]
+    return EDITABLE[name]
+
+
+def apply_setting(settings: Settings, name: str, text: str) -> Settings:
+    field_name, parse, _ = _editable(name)
     return replace(settings, **{field_name: parse(text)})
 
 
 def show_setting(settings: Settings, name: str) -> str:
-    field_name = EDITABLE[name][0]
+    field_name = _editable(name)[0]
     value = getattr(settings, field_name)
     if field_name in ("learning_steps", "relearning_steps"):
         return " ".join(f"{s // 60}m" if s % 60 == 0 else f"{s}s" for s in value)
