@@ -130,7 +130,6 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fm
       hcflash check --strict --format github decks/
     """
     from hcflash.check import check_paths, fix_paths
-
     from hcflash.locations import bundled_decks_dir, env_deck_dirs
 
     # The store is not opened: checking files must not create or touch a learner's store.
