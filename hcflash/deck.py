@@ -81,7 +81,7 @@ _UniqueKeyLoader.add_constructor(
 class HeadingSpan:
     """Where a card's heading sits, for `check --fix` to append an id without touching the rest."""
 
-    line: int  # 1-based line of the heading's text
+    line: int  # 1-based line where the heading's text ends: where an id comment belongs
     question: str
     has_id: bool
 
@@ -385,7 +385,9 @@ def heading_spans(text: str) -> list[HeadingSpan]:
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.level == 0 and tok.tag == "h2" and tok.map:
             question, note_id = _split_heading(tokens[i + 1].content)
-            spans.append(HeadingSpan(line=tok.map[0] + 1, question=question, has_id=note_id is not None))
+            # A setext heading's text may span lines above its underline: the id goes on the last.
+            last = tok.map[1] - 1 if tok.markup in ("=", "-") else tok.map[0] + 1
+            spans.append(HeadingSpan(line=last, question=question, has_id=note_id is not None))
     return spans
 
 

@@ -34,7 +34,7 @@ from hcflash.stats import Stats, build_stats
 
 if TYPE_CHECKING:
     from hcflash.optimize import FitResult, RetentionOutcome
-from hcflash.store import FileRecord, Store
+from hcflash.store import FileRecord, StateChanged, Store
 from hcflash.sync import SyncPlan, plan_sync
 from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, to_db, utcnow
 
@@ -359,14 +359,22 @@ class StudyService:
         """Record a rating; committed to disk before this returns."""
         if rating not in schedule.RATINGS:
             raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
-        before = self.store.state(card_id)
-        after = self.preview(card_id)[rating].state
-        reviewed_at = after.last_review or self.now()
         if duration_ms is None and card_id in self._shown_at:
             duration_ms = int((self.now() - self._shown_at[card_id]).total_seconds() * 1000)
         if duration_ms is not None:
             duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
-        log_id = self.store.record_review(card_id, rating, reviewed_at, duration_ms, before, after)
+        for attempt in range(3):
+            before = self.store.state(card_id)
+            after = self.preview(card_id)[rating].state
+            reviewed_at = after.last_review or self.now()
+            try:
+                log_id = self.store.record_review(card_id, rating, reviewed_at, duration_ms, before, after)
+                break
+            except StateChanged:
+                # Another process rated this card first: apply this rating on top of theirs.
+                self._previews.pop(card_id, None)
+                if attempt == 2:
+                    raise
         self._previews.pop(card_id, None)
         self._shown_at.pop(card_id, None)
         self._undo_stack.append(log_id)

@@ -135,6 +135,10 @@ def m004_rendered_html(db: Database) -> None:
     db.execute("CREATE TABLE card_html (content_key TEXT PRIMARY KEY, fields TEXT NOT NULL)")
 
 
+class StateChanged(StoreError):
+    """A card's state moved under a rating (another process rated it first)."""
+
+
 @dataclass(frozen=True)
 class FileRecord:
     path: str
@@ -557,15 +561,29 @@ class Store:
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
         before: CardState, after: CardState, origin: str = "hcflash",
     ) -> int:
-        """Append to the log and move the card to its new state, committed together before returning."""
-        with self.db.atomic():
-            cur = self.db.conn.execute(
+        """Append to the log and move the card to its new state, committed together before returning.
+
+        The write lock is taken first and the card's state compared with `before`: if another process
+        rated the card in between, nothing is written and StateChanged is raised, so the caller can
+        rate again from the fresh state instead of overwriting it."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
+            if not row or CardState.from_dict(row[0]) != before:
+                raise StateChanged(f"card {card_id} changed while it was being rated")
+            cur = conn.execute(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [card_id, rating, to_db(reviewed_at), duration_ms,
                  json.dumps(before.to_dict()), json.dumps(after.to_dict()), origin],
             )
             self._write_state(after)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:

@@ -343,3 +343,26 @@ def test_a_clock_that_moves_backwards_between_sessions_does_no_harm(store, deck_
     second.rate(card.id, 3)
     after = store.state(card.id)
     assert after == previews[3].state and after.stability > 0 and after.due > graduated.due
+
+
+def test_two_sessions_rating_the_same_card_apply_both_ratings_in_turn(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 1))
+    db = tmp_path / "race.db"
+    clock = FakeClock()
+    one = StudyService(Store.open(db), [deck_dir], clock=clock)
+    one.save_settings(Settings(fuzz=False))
+    one.sync()
+    two = StudyService(Store.open(db), [deck_dir], clock=clock)
+    card = one.next_card()
+    assert two.next_card().id == card.id
+    one.preview(card.id)
+    two.preview(card.id)  # both computed their intervals from the same "new" state
+    first = one.rate(card.id, 3)
+    clock.advance(seconds=5)
+    second = two.rate(card.id, 1)
+    assert second.before == first.after  # the second rating was applied on top of the first
+    with Store.open(db) as store:
+        assert [e.rating for e in store.reviews_of(card.id)] == [3, 1]
+        assert store.state(card.id) == second.after
+    one.store.close()
+    two.store.close()
