@@ -567,7 +567,10 @@ class Store:
         rated the card in between, nothing is written and StateChanged is raised, so the caller can
         rate again from the fresh state instead of overwriting it."""
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: the store is busy in another process ({exc}); the rating was not saved") from exc
         try:
             row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
             if not row or CardState.from_dict(row[0]) != before:

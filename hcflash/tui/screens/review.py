@@ -146,7 +146,11 @@ class ReviewScreen(Screen):
     def action_rate(self, rating: int) -> None:
         if self.card is None or not self.revealed:
             return
-        self.service.rate(self.card.id, rating)  # committed before the next card is fetched
+        try:
+            self.service.rate(self.card.id, rating)  # committed before the next card is fetched
+        except HcflashError as exc:
+            self.app.report_error(exc)  # type: ignore[attr-defined]  # the card stays, to be rated again
+            return
         self.show_next()
 
     def action_undo(self) -> None:
