@@ -285,6 +285,10 @@ def main() -> None:
     print(f"hcflash benchmarks · {platform.python_implementation()} {platform.python_version()} · "
           f"{platform.machine()} · {sizes[-1]:,} cards max · {repeat} runs each · {time.perf_counter() - started:.0f} s")
     print(render(rows, args.markdown))
+    from benchmarks.optimize import optimize_rows
+
+    print()
+    print("\n".join(optimize_rows([10_000] if args.quick else [10_000, 100_000], repeat)))
     missed = [r for r in rows if not r.ok]
     if missed:
         print(f"{len(missed)} target(s) missed: " + ", ".join(f"{r.measurement} ({r.size})" for r in missed))
