@@ -13,7 +13,6 @@ from pathlib import Path
 from hcflash.errors import StoreError
 
 PREFIX = "hcflash-"
-DEFAULT_KEEP = 10
 
 
 def backup_dir(db_path: Path) -> Path:

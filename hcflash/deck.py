@@ -20,6 +20,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from hcflash.cards import cloze_numbers, malformed_cloze
 from hcflash.errors import DeckError, DeckIssue, Severity
 from hcflash.records import DeckFile, DeckHeader, Note
+from hcflash.sync import DUPLICATE_ID
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 80
@@ -35,7 +36,6 @@ BAD_FRONT_MATTER_KEY = "HC102"
 MISSING_ID = "HC110"
 BAD_ID = "HC111"
 ID_PREFIX = "HC112"
-DUPLICATE_ID = "HC113"
 EMPTY_QUESTION = "HC120"
 EMPTY_ANSWER = "HC121"
 MISSING_SOURCE = "HC122"
@@ -390,11 +390,3 @@ def heading_spans(text: str) -> list[HeadingSpan]:
             spans.append(HeadingSpan(line=last, question=question, has_id=note_id is not None))
     return spans
 
-
-def load_deck(path: Path, root: Path) -> DeckFile:
-    """Read and parse one file below a decks folder; unreadable files raise DeckError."""
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        relative = Path(path.name)
-    return parse_deck(read_deck_text(path), path, deck_name_from_path(relative))

@@ -60,10 +60,6 @@ class DeckFile:
     notes: tuple[Note, ...]
     issues: tuple[DeckIssue, ...] = ()
 
-    @property
-    def errors(self) -> tuple[DeckIssue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
-
 
 @dataclass(frozen=True)
 class CardContent:

@@ -104,15 +104,3 @@ def retrievability(scheduler: fsrs.Scheduler, state: CardState, now: datetime) -
         return None
     return float(scheduler.get_card_retrievability(_to_fsrs(state, now), as_utc(now)))
 
-
-def replay(
-    scheduler: fsrs.Scheduler,
-    initial: CardState,
-    ratings: list[tuple[datetime, int]],
-    settings: Settings,
-) -> CardState:
-    """Rebuild a card's state from its review history (used after merges and by integrity checks)."""
-    state = initial
-    for moment, rating in sorted(ratings):
-        state = review(scheduler, state, rating, moment, settings)
-    return state

@@ -383,9 +383,6 @@ class StudyService:
         self._count_usage(entry, +1)
         return entry
 
-    def can_undo(self) -> bool:
-        return bool(self._undo_stack)
-
     def undo(self) -> int:
         """Take back the last rating of this session; returns the card id so it can be shown again."""
         while self._undo_stack:
@@ -401,8 +398,7 @@ class StudyService:
 
     def card_change(self, card_id: int) -> str | None:
         """What changed in the card's text since the learner last reviewed it, as a short diff."""
-        card = self.store.card(card_id)
-        state = self.store.state(card_id)
+        card, state = self.store.card_and_state(card_id)
         if not (card.content_changed_at and state.last_review and card.content_changed_at > state.last_review):
             return None
         if card.previous_question is None and card.previous_answer is None:
@@ -431,10 +427,10 @@ class StudyService:
         self.store.set_flags(card_id, suspended=False)
 
     def card_info(self, card_id: int) -> CardInfo:
-        state = self.store.state(card_id)
+        card, state = self.store.card_and_state(card_id)
         scheduler = schedule.make_scheduler(self.settings)
         return CardInfo(
-            card=self.store.card(card_id),
+            card=card,
             state=state,
             history=tuple(self.store.reviews_of(card_id)),
             retrievability=schedule.retrievability(scheduler, state, self.now()),

@@ -635,9 +635,6 @@ class Store:
             "WHERE f.resolved_at IS NULL ORDER BY c.file, c.line, f.id"
         )
 
-    def flagged_card_ids(self) -> set[int]:
-        return {r[0] for r in self.db.execute("SELECT card_id FROM card_flags WHERE resolved_at IS NULL").fetchall()}
-
     # -- browse and stats -------------------------------------------------------------------
 
     def search_cards(
