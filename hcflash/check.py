@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hcflash.deck import DUPLICATE_ID, ID_MAX, deck_name_from_path, heading_spans, parse_deck, read_deck_text
-from hcflash.errors import DeckError, DeckIssue
+from hcflash.deck import ID_MAX, deck_name_from_path, heading_spans, parse_deck, read_deck_text
+from hcflash.errors import DeckError
+from hcflash.issue_codes import DUPLICATE_ID, DeckIssue
 from hcflash.lint import lint_deck, near_duplicates
 from hcflash.locations import deck_files
 from hcflash.records import DeckFile

@@ -10,42 +10,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from hcflash.card_meta import ID_MAX, ID_RE, CardMeta, metadata_lines, parse_meta
 from hcflash.cards import cloze_numbers, malformed_cloze
-from hcflash.errors import DeckError, DeckIssue, Severity
+from hcflash.errors import DeckError
+from hcflash.front_matter import parse_front_matter
+from hcflash.issue_codes import (
+    BAD_CLOZE,
+    BAD_ID,
+    CLOZE_REVERSED,
+    DUPLICATE_ID,
+    EMPTY_ANSWER,
+    EMPTY_QUESTION,
+    ID_PREFIX,
+    LINE_TOO_LONG,
+    MISSING_ID,
+    MISSING_SOURCE,
+    NO_CARDS,
+    TOO_DEEP,
+    TOO_LARGE,
+    UNREADABLE,
+    DeckIssue,
+    IssueList,
+)
 from hcflash.records import DeckFile, DeckHeader, Note
-from hcflash.sync import DUPLICATE_ID
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID_MAX = 80
 ID_COMMENT_RE = re.compile(r"\s*<!--\s*id:\s*(.*?)\s*-->\s*$", re.S)
-TAG_RE = re.compile(r"^[A-Za-z0-9_.:-]+$")
-META_LINE_RE = re.compile(r"^(source|sources|tags|reverse|replaces):(.*)$", re.I)
-FRONT_MATTER_KEYS = {"deck", "id-prefix", "tags", "reverse", "description"}
-
-# Issue codes: stable, documented in docs/deck-format.md.
-UNREADABLE = "HC100"
-BAD_FRONT_MATTER = "HC101"
-BAD_FRONT_MATTER_KEY = "HC102"
-MISSING_ID = "HC110"
-BAD_ID = "HC111"
-ID_PREFIX = "HC112"
-EMPTY_QUESTION = "HC120"
-EMPTY_ANSWER = "HC121"
-MISSING_SOURCE = "HC122"
-BAD_METADATA = "HC123"
-BAD_CLOZE = "HC130"
-CLOZE_REVERSED = "HC131"
-NO_CARDS = "HC103"
-TOO_LARGE = "HC104"
-LINE_TOO_LONG = "HC105"
-TOO_DEEP = "HC106"
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the largest bundled deck is under 100 KB
 MAX_LINE_CHARS = 20_000
@@ -54,27 +48,6 @@ MAX_NESTING = 10  # lists in quotes in lists...: deeper than this is an accident
 # Block structure is all a deck parse needs (headings, paragraphs, their raw text); skipping the
 # core inline pass halves the cost of reading a deck. Rendering uses its own parsers.
 _md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).disable("inline")
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
 
 
 @dataclass(frozen=True)
@@ -116,148 +89,6 @@ def read_deck_text(path: Path) -> str:
     return decode_deck_bytes(data, path)
 
 
-class _Collector:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.issues: list[DeckIssue] = []
-
-    def add(self, code: str, message: str, line: int, severity: Severity = "error") -> None:
-        self.issues.append(DeckIssue(code, message, self.path, line, severity))
-
-
-def _split_list(value: str) -> list[str]:
-    return [v for v in re.split(r"[,\s]+", value.strip()) if v]
-
-
-def _parse_front_matter(token: Token | None, default_name: str, out: _Collector) -> DeckHeader:
-    if token is None:
-        return DeckHeader(name=default_name)
-    try:
-        data = yaml.load(token.content, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 2) if mark is not None else 1
-        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc.problem or exc}", line)
-        return DeckHeader(name=default_name)
-    except yaml.YAMLError as exc:
-        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc}", 1)
-        return DeckHeader(name=default_name)
-    if data is None:
-        return DeckHeader(name=default_name)
-    if not isinstance(data, dict):
-        out.add(BAD_FRONT_MATTER, "front matter must be a mapping of keys to values", 2)
-        return DeckHeader(name=default_name)
-
-    source_lines = token.content.splitlines()
-
-    def line_of(key: str) -> int:
-        for i, text in enumerate(source_lines):
-            if text.split(":", 1)[0].strip() == key:
-                return i + 2
-        return 1
-
-    for key in data:
-        if key not in FRONT_MATTER_KEYS:
-            known = ", ".join(sorted(FRONT_MATTER_KEYS))
-            out.add(BAD_FRONT_MATTER_KEY, f"unknown front matter key {key!r} (known: {known})", line_of(str(key)))
-
-    name = data.get("deck", default_name)
-    if not isinstance(name, str) or not name.strip() or any(not p.strip() for p in name.split("::")):
-        out.add(BAD_FRONT_MATTER_KEY, f"'deck' must be a name like 'Parent::Child', not {name!r}", line_of("deck"))
-        name = default_name
-    name = "::".join(p.strip() for p in name.split("::"))
-
-    prefix = data.get("id-prefix")
-    if prefix is not None and (not isinstance(prefix, str) or not ID_RE.match(prefix)):
-        out.add(BAD_FRONT_MATTER_KEY, f"'id-prefix' must be lowercase words joined by hyphens, not {prefix!r}", line_of("id-prefix"))
-        prefix = None
-
-    raw_tags = data.get("tags", [])
-    tags: list[str] = []
-    if isinstance(raw_tags, str):
-        tags = _split_list(raw_tags)
-    elif isinstance(raw_tags, list) and all(isinstance(t, str) for t in raw_tags):
-        tags = [t.strip() for t in raw_tags if t.strip()]
-    else:
-        out.add(BAD_FRONT_MATTER_KEY, "'tags' must be a list of words or a comma-separated string", line_of("tags"))
-    for tag in tags:
-        if not TAG_RE.match(tag):
-            out.add(BAD_FRONT_MATTER_KEY, f"tag {tag!r} may hold only letters, digits and _ . : -", line_of("tags"))
-    tags = [t for t in tags if TAG_RE.match(t)]
-
-    reverse = data.get("reverse", False)
-    if not isinstance(reverse, bool):
-        out.add(BAD_FRONT_MATTER_KEY, f"'reverse' must be true or false, not {reverse!r}", line_of("reverse"))
-        reverse = False
-
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        out.add(BAD_FRONT_MATTER_KEY, "'description' must be text", line_of("description"))
-        description = ""
-
-    return DeckHeader(name=name, id_prefix=prefix, tags=tuple(tags), reverse=reverse, description=description)
-
-
-@dataclass
-class _Meta:
-    sources: list[str]
-    tags: list[str]
-    reverse: bool | None
-    replaces: list[str]
-
-
-def _metadata_lines(paragraph: str) -> list[tuple[int, str, str]] | None:
-    """(offset, key, value) for a metadata paragraph, or None if it is ordinary answer text.
-
-    A paragraph is metadata when its first line is `Key: value` with a known key; later lines
-    either start another key or continue the previous value (long sources wrap).
-    """
-    lines = paragraph.split("\n")
-    first = META_LINE_RE.match(lines[0].strip())
-    if not first:
-        return None
-    entries: list[tuple[int, str, str]] = []
-    for offset, raw in enumerate(lines):
-        text = raw.strip()
-        m = META_LINE_RE.match(text)
-        if m:
-            entries.append((offset, m.group(1).lower(), m.group(2).strip()))
-        else:
-            off, key, value = entries[-1]
-            entries[-1] = (off, key, f"{value} {text}".strip())
-    return entries
-
-
-def _parse_meta(entries: list[tuple[int, str, str]], first_line: int, out: _Collector, meta: _Meta) -> None:
-    for offset, key, value in entries:
-        line = first_line + offset
-        if key in ("source", "sources"):
-            parts = [p.strip() for p in re.split(r";\s+", value) if p.strip()]
-            if not parts:
-                out.add(MISSING_SOURCE, "empty Source: line", line)
-            meta.sources.extend(parts)
-        elif key == "tags":
-            for tag in _split_list(value):
-                if TAG_RE.match(tag):
-                    meta.tags.append(tag)
-                else:
-                    out.add(BAD_METADATA, f"tag {tag!r} may hold only letters, digits and _ . : -", line)
-        elif key == "reverse":
-            lowered = value.lower()
-            if lowered in ("yes", "true"):
-                meta.reverse = True
-            elif lowered in ("no", "false"):
-                meta.reverse = False
-            else:
-                out.add(BAD_METADATA, f"Reverse: takes yes or no, not {value!r}", line)
-        elif key == "replaces":
-            for old in _split_list(value):
-                if ID_RE.match(old):
-                    meta.replaces.append(old)
-                else:
-                    out.add(BAD_METADATA, f"Replaces: {old!r} is not a card id", line)
-
-
 def _top_level_blocks(tokens: list[Token], start: int, end: int) -> list[tuple[Token, Token | None]]:
     """(opening token, inline child if a paragraph) for each top-level block in tokens[start:end]."""
     blocks: list[tuple[Token, Token | None]] = []
@@ -280,7 +111,7 @@ def _split_heading(raw: str) -> tuple[str, str | None]:
 
 def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile:
     """Parse one deck file. Never raises for bad content: problems come back as `issues`."""
-    out = _Collector(path)
+    out = IssueList(path)
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
@@ -291,7 +122,7 @@ def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile
     if deep is not None:
         out.add(TOO_DEEP, f"Markdown nested more than {MAX_NESTING} levels deep", deep.map[0] + 1)  # type: ignore[index]
     front = tokens[0] if tokens and tokens[0].type == "front_matter" else None
-    header = _parse_front_matter(front, default_name, out)
+    header = parse_front_matter(front.content if front is not None else None, default_name, out)
 
     # Section boundaries: every top-level h1 or h2.
     bounds = [
@@ -319,7 +150,7 @@ def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile
 
 
 def _parse_card(
-    tokens: list[Token], start: int, end: int, lines: list[str], header: DeckHeader, out: _Collector
+    tokens: list[Token], start: int, end: int, lines: list[str], header: DeckHeader, out: IssueList
 ) -> Note:
     heading = tokens[start]
     assert heading.map is not None
@@ -338,20 +169,20 @@ def _parse_card(
 
     blocks = _top_level_blocks(tokens, start + 3, end)
     card_end_line = blocks[-1][0].map[1] if blocks else heading.map[1]  # type: ignore[index]
-    meta = _Meta([], [], None, [])
+    meta = CardMeta([], [], None, [])
     body_end_line = card_end_line
     meta_blocks: list[tuple[list[tuple[int, str, str]], int]] = []
     for block, inline in reversed(blocks):
         if inline is None:
             break
-        entries = _metadata_lines(inline.content)
+        entries = metadata_lines(inline.content)
         if entries is None:
             break
         assert block.map is not None
         meta_blocks.append((entries, block.map[0] + 1))
         body_end_line = block.map[0]
     for entries, first_line in reversed(meta_blocks):
-        _parse_meta(entries, first_line, out, meta)
+        parse_meta(entries, first_line, out, meta)
 
     answer = "\n".join(lines[heading.map[1] : body_end_line]).strip("\n")
     answer = answer.strip()

@@ -6,38 +6,14 @@ anything else that escapes is a bug, not a user mistake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-Severity = Literal["error", "warning"]
+if TYPE_CHECKING:
+    from hcflash.issue_codes import DeckIssue
 
 
 class HcflashError(Exception):
     """Base of every error a user can cause and fix."""
-
-
-@dataclass(frozen=True)
-class DeckIssue:
-    """One finding about a deck file, with a stable code so tools and docs can refer to it."""
-
-    code: str
-    message: str
-    path: Path
-    line: int
-    severity: Severity = "error"
-
-    @property
-    def where(self) -> str:
-        """`path:line`, relative to the working folder when the file is below it (shorter to read)."""
-        try:
-            shown = self.path.resolve().relative_to(Path.cwd())
-        except (ValueError, OSError):
-            shown = self.path
-        return f"{shown}:{self.line}"
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.severity} {self.code}: {self.message}"
 
 
 class DeckError(HcflashError):

@@ -16,14 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hcflash.cards import cloze_plain
-from hcflash.errors import DeckIssue
+from hcflash.issue_codes import BAD_LINK, LONG_ANSWER, NEAR_DUPLICATE, RAW_HTML, WEAK_SOURCE, DeckIssue
 from hcflash.records import DeckFile, Note
-
-RAW_HTML = "HC140"
-BAD_LINK = "HC141"
-LONG_ANSWER = "HC142"
-WEAK_SOURCE = "HC124"
-NEAR_DUPLICATE = "HC150"
 
 MAX_ANSWER_CHARS = 800
 NEAR_DUPLICATE_THRESHOLD = 0.8

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from hcflash.errors import DeckIssue
+from hcflash.issue_codes import DeckIssue
 from hcflash.timeutil import from_db, to_db
 
 CardKind = Literal["basic", "reverse", "cloze"]

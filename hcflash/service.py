@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from hcflash import schedule
 from hcflash.cards import expand_note, front_and_back
-from hcflash.errors import ConfigError, DeckError, DeckIssue, ReviewError, StoreError
+from hcflash.errors import ConfigError, DeckError, ReviewError, StoreError
+from hcflash.issue_codes import DeckIssue
 from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
 from hcflash.records import (
     CardContent,

@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hcflash.errors import DeckIssue
+from hcflash.issue_codes import DUPLICATE_ID, DeckIssue
 from hcflash.records import CardContent
-
-DUPLICATE_ID = "HC113"
 
 
 @dataclass(frozen=True)

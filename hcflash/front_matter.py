@@ -1,0 +1,103 @@
+"""A deck file's front matter: safe YAML with unique keys, turned into a `DeckHeader`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from hcflash.card_meta import ID_RE, TAG_RE, split_words
+from hcflash.issue_codes import BAD_FRONT_MATTER, BAD_FRONT_MATTER_KEY, IssueList
+from hcflash.records import DeckHeader
+
+FRONT_MATTER_KEYS = {"deck", "id-prefix", "tags", "reverse", "description"}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def parse_front_matter(content: str | None, default_name: str, out: IssueList) -> DeckHeader:
+    if content is None:
+        return DeckHeader(name=default_name)
+    try:
+        data = yaml.load(content, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 2) if mark is not None else 1
+        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc.problem or exc}", line)
+        return DeckHeader(name=default_name)
+    except yaml.YAMLError as exc:
+        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc}", 1)
+        return DeckHeader(name=default_name)
+    if data is None:
+        return DeckHeader(name=default_name)
+    if not isinstance(data, dict):
+        out.add(BAD_FRONT_MATTER, "front matter must be a mapping of keys to values", 2)
+        return DeckHeader(name=default_name)
+
+    source_lines = content.splitlines()
+
+    def line_of(key: str) -> int:
+        for i, text in enumerate(source_lines):
+            if text.split(":", 1)[0].strip() == key:
+                return i + 2
+        return 1
+
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            known = ", ".join(sorted(FRONT_MATTER_KEYS))
+            out.add(BAD_FRONT_MATTER_KEY, f"unknown front matter key {key!r} (known: {known})", line_of(str(key)))
+
+    name = data.get("deck", default_name)
+    if not isinstance(name, str) or not name.strip() or any(not p.strip() for p in name.split("::")):
+        out.add(BAD_FRONT_MATTER_KEY, f"'deck' must be a name like 'Parent::Child', not {name!r}", line_of("deck"))
+        name = default_name
+    name = "::".join(p.strip() for p in name.split("::"))
+
+    prefix = data.get("id-prefix")
+    if prefix is not None and (not isinstance(prefix, str) or not ID_RE.match(prefix)):
+        out.add(BAD_FRONT_MATTER_KEY, f"'id-prefix' must be lowercase words joined by hyphens, not {prefix!r}", line_of("id-prefix"))
+        prefix = None
+
+    raw_tags = data.get("tags", [])
+    tags: list[str] = []
+    if isinstance(raw_tags, str):
+        tags = split_words(raw_tags)
+    elif isinstance(raw_tags, list) and all(isinstance(t, str) for t in raw_tags):
+        tags = [t.strip() for t in raw_tags if t.strip()]
+    else:
+        out.add(BAD_FRONT_MATTER_KEY, "'tags' must be a list of words or a comma-separated string", line_of("tags"))
+    for tag in tags:
+        if not TAG_RE.match(tag):
+            out.add(BAD_FRONT_MATTER_KEY, f"tag {tag!r} may hold only letters, digits and _ . : -", line_of("tags"))
+    tags = [t for t in tags if TAG_RE.match(t)]
+
+    reverse = data.get("reverse", False)
+    if not isinstance(reverse, bool):
+        out.add(BAD_FRONT_MATTER_KEY, f"'reverse' must be true or false, not {reverse!r}", line_of("reverse"))
+        reverse = False
+
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        out.add(BAD_FRONT_MATTER_KEY, "'description' must be text", line_of("description"))
+        description = ""
+
+    return DeckHeader(name=name, id_prefix=prefix, tags=tuple(tags), reverse=reverse, description=description)
