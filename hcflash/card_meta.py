@@ -1,21 +1,45 @@
-"""The metadata lines that close a card (`Source:`, `Tags:`, `Reverse:`, `Replaces:`) and the
-syntax of the values they share with front matter: ids and tags."""
+"""The metadata lines that close a card (`Source:`, `Tags:`, `Reverse:`, `Replaces:`, and the
+provenance lines `Verified:`, `Spec:`, `Valid-from:`, `Valid-until:`, `Change:`) and the syntax of
+the values they share with front matter: ids, tags, dates and specification versions."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from hcflash.issue_codes import BAD_METADATA, MISSING_SOURCE, IssueList
+from hcflash.issue_codes import BAD_CHANGE, BAD_METADATA, BAD_SPEC, BAD_VALIDITY, BAD_VERIFIED, MISSING_SOURCE, IssueList
+from hcflash.records import CardChange, SpecRef
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 80
 TAG_RE = re.compile(r"^[A-Za-z0-9_.:-]+$")
-META_LINE_RE = re.compile(r"^(source|sources|tags|reverse|replaces):(.*)$", re.I)
+META_LINE_RE = re.compile(r"^(source|sources|tags|reverse|replaces|verified|spec|valid-from|valid-until|change):(.*)$", re.I)
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SPEC_RE = re.compile(r"^(?P<name>\S.*?)\s+(?P<version>[Rr]?[Vv]?\d[\w.-]*)(?:\s+\((?P<pinned>pinned)\))?$")
+CHANGE_RE = re.compile(r"^(?P<kind>fact|wording)\s+(?P<on>\S+)(?:\s+(?P<reason>.*))?$", re.I)
 
 
 def split_words(value: str) -> list[str]:
     return [v for v in re.split(r"[,\s]+", value.strip()) if v]
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO calendar date (`2026-11-20`), or None when the text is not one."""
+    if not DATE_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_spec(text: str) -> SpecRef | None:
+    """`mCSD 4.0.0`, `FHIR R4 4.0.1`, `C-CDA R2.1 (pinned)`: the name, then the version as the last word."""
+    m = SPEC_RE.match(text.strip())
+    if not m:
+        return None
+    return SpecRef(m.group("name").strip(), m.group("version"), bool(m.group("pinned")))
 
 
 @dataclass
@@ -24,6 +48,11 @@ class CardMeta:
     tags: list[str]
     reverse: bool | None
     replaces: list[str]
+    verified: date | None = None
+    specs: list[SpecRef] = field(default_factory=list)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    change: CardChange | None = None
 
 
 def metadata_lines(paragraph: str) -> list[tuple[int, str, str]] | None:
@@ -76,3 +105,40 @@ def parse_meta(entries: list[tuple[int, str, str]], first_line: int, out: IssueL
                     meta.replaces.append(old)
                 else:
                     out.add(BAD_METADATA, f"Replaces: {old!r} is not a card id", line)
+        elif key == "verified":
+            meta.verified = _date_value(value, "Verified:", BAD_VERIFIED, line, out)
+        elif key == "spec":
+            for part in (p.strip() for p in value.split(";")):
+                spec = parse_spec(part)
+                if spec is None:
+                    out.add(BAD_SPEC, f"Spec: {part!r} must be a name and a version, like 'mCSD 4.0.0' or 'FHIR R4 4.0.1'", line)
+                else:
+                    meta.specs.append(spec)
+        elif key in ("valid-from", "valid-until"):
+            moment = _date_value(value, "Valid-from:" if key == "valid-from" else "Valid-until:", BAD_VALIDITY, line, out)
+            setattr(meta, key.replace("-", "_"), moment)
+            if meta.valid_from and meta.valid_until and meta.valid_until < meta.valid_from:
+                out.add(BAD_VALIDITY, f"Valid-until: {meta.valid_until} is before Valid-from: {meta.valid_from}", line)
+        elif key == "change":
+            meta.change = _change_value(value, line, out)
+
+
+def _date_value(value: str, label: str, code: str, line: int, out: IssueList) -> date | None:
+    parsed = parse_date(value)
+    if parsed is None:
+        out.add(code, f"{label} {value!r} is not a date written as YYYY-MM-DD", line)
+    return parsed
+
+
+def _change_value(value: str, line: int, out: IssueList) -> CardChange | None:
+    m = CHANGE_RE.match(value)
+    on = parse_date(m.group("on")) if m else None
+    if m is None or on is None:
+        out.add(BAD_CHANGE, f"Change: {value!r} must be 'fact YYYY-MM-DD reason' or 'wording YYYY-MM-DD'", line)
+        return None
+    kind = m.group("kind").lower()
+    reason = (m.group("reason") or "").strip()
+    if kind == "fact" and not reason:
+        out.add(BAD_CHANGE, "Change: fact needs a reason after the date (what changed in the rule or specification)", line)
+        return None
+    return CardChange(kind, on, reason)  # type: ignore[arg-type]

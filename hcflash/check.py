@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from hcflash.deck import ID_MAX, deck_name_from_path, heading_spans, parse_deck, read_deck_text
@@ -48,7 +49,7 @@ def collect_files(paths: list[Path]) -> list[tuple[Path, Path]]:
     return found
 
 
-def check_paths(paths: list[Path]) -> CheckResult:
+def check_paths(paths: list[Path], today: date | None = None, max_age_months: int = 12) -> CheckResult:
     decks: list[DeckFile] = []
     issues: list[DeckIssue] = []
     files = collect_files(paths)
@@ -61,7 +62,7 @@ def check_paths(paths: list[Path]) -> CheckResult:
         deck = parse_deck(text, path, deck_name_from_path(path.relative_to(root)))
         decks.append(deck)
         issues.extend(deck.issues)
-        issues.extend(lint_deck(deck, root))
+        issues.extend(lint_deck(deck, root, today=today, max_age_months=max_age_months))
     issues.extend(near_duplicates(decks))
     first_use: dict[str, tuple[Path, int]] = {}
     for deck in decks:

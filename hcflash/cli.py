@@ -114,11 +114,15 @@ def sync(session: Session) -> None:
 @click.option("--fix", is_flag=True, help="Write ids for cards that lack them; change nothing else.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--max-age", "max_age", type=click.IntRange(1, 240), default=12, show_default=True, metavar="MONTHS",
+    help="Warn (HC160) on cards whose Verified: date is older than this.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["human", "github"]), default="human", show_default=True,
     help="github prints Actions annotations.",
 )
 @click.pass_obj
-def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fmt: str) -> None:
+def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, max_age: int, fmt: str) -> None:
     """Validate deck files (default: --decks, else $HCFLASH_DECKS, else the bundled decks).
 
     Exits 2 on errors (or on warnings with --strict).
@@ -137,7 +141,7 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, fm
     if fix:
         for path, ids in fix_paths(targets).items():
             click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{path}: added the final newline")
-    result = check_paths(targets)
+    result = check_paths(targets, max_age_months=max_age)
     summary = (
         f"{len(result.files)} file(s), {result.cards} card(s): "
         f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"

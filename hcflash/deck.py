@@ -206,6 +206,11 @@ def _parse_card(
         reverse=None if numbers else meta.reverse,
         replaces=tuple(meta.replaces),
         cloze_numbers=numbers,
+        verified=meta.verified,
+        specs=tuple(meta.specs),
+        valid_from=meta.valid_from,
+        valid_until=meta.valid_until,
+        change=meta.change,
     )
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import yaml
 
-from hcflash.card_meta import ID_RE, TAG_RE, split_words
+from hcflash.card_meta import ID_RE, TAG_RE, parse_spec, split_words
 from hcflash.issue_codes import BAD_FRONT_MATTER, BAD_FRONT_MATTER_KEY, IssueList
-from hcflash.records import DeckHeader
+from hcflash.records import DeckHeader, SpecRef
 
-FRONT_MATTER_KEYS = {"deck", "id-prefix", "tags", "reverse", "description"}
+FRONT_MATTER_KEYS = {"deck", "id-prefix", "tags", "reverse", "description", "specs", "require-verified"}
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -100,4 +100,28 @@ def parse_front_matter(content: str | None, default_name: str, out: IssueList) -
         out.add(BAD_FRONT_MATTER_KEY, "'description' must be text", line_of("description"))
         description = ""
 
-    return DeckHeader(name=name, id_prefix=prefix, tags=tuple(tags), reverse=reverse, description=description)
+    require_verified = data.get("require-verified", False)
+    if not isinstance(require_verified, bool):
+        out.add(BAD_FRONT_MATTER_KEY, f"'require-verified' must be true or false, not {require_verified!r}", line_of("require-verified"))
+        require_verified = False
+
+    return DeckHeader(
+        name=name, id_prefix=prefix, tags=tuple(tags), reverse=reverse, description=description,
+        specs=_specs(data.get("specs", {}), out, line_of("specs")), require_verified=require_verified,
+    )
+
+
+def _specs(raw: Any, out: IssueList, line: int) -> tuple[SpecRef, ...]:
+    """`specs:` maps each specification the deck cites to its current version (`mCSD: 4.0.0`)."""
+    if not isinstance(raw, dict):
+        out.add(BAD_FRONT_MATTER_KEY, "'specs' must map specification names to versions, like 'mCSD: 4.0.0'", line)
+        return ()
+    found: list[SpecRef] = []
+    for name, version in raw.items():
+        # YAML reads 2.1 as a number: accept it, but a version is text (quote it to keep trailing zeros).
+        spec = parse_spec(f"{name} {version}") if isinstance(name, str) and isinstance(version, str | int | float) else None
+        if spec is None or spec.pinned:
+            out.add(BAD_FRONT_MATTER_KEY, f"'specs' entry {name!r}: {version!r} is not a name and a version", line)
+        else:
+            found.append(spec)
+    return tuple(found)

@@ -28,12 +28,19 @@ EMPTY_ANSWER = "HC121"
 MISSING_SOURCE = "HC122"
 BAD_METADATA = "HC123"
 WEAK_SOURCE = "HC124"
+BAD_VERIFIED = "HC125"
+BAD_SPEC = "HC126"
+BAD_VALIDITY = "HC127"
+BAD_CHANGE = "HC128"
 BAD_CLOZE = "HC130"
 CLOZE_REVERSED = "HC131"
 RAW_HTML = "HC140"
 BAD_LINK = "HC141"
 LONG_ANSWER = "HC142"
 NEAR_DUPLICATE = "HC150"
+STALE_VERIFIED = "HC160"
+OLD_SPEC = "HC161"
+UNVERIFIED = "HC162"
 
 MEANINGS: dict[str, str] = {
     UNREADABLE: "the file cannot be read, is binary, or is not valid UTF-8",
@@ -52,6 +59,10 @@ MEANINGS: dict[str, str] = {
     MISSING_SOURCE: "card has no `Source:` line",
     BAD_METADATA: "a metadata line has a bad value (tag characters, `Reverse:` not yes/no, `Replaces:` not an id)",
     WEAK_SOURCE: "a source that names no recognizable document: a bare URL, too short, or a CFR cite without a part or section",
+    BAD_VERIFIED: "`Verified:` is not a YYYY-MM-DD date, or is later than today",
+    BAD_SPEC: "`Spec:` is not a specification name followed by a version (`mCSD 4.0.0`)",
+    BAD_VALIDITY: "`Valid-from:` or `Valid-until:` is not a YYYY-MM-DD date, or the window ends before it starts",
+    BAD_CHANGE: "`Change:` is not `fact YYYY-MM-DD reason` or `wording YYYY-MM-DD`",
     BAD_CLOZE: "malformed cloze deletion",
     CLOZE_REVERSED: "a cloze card marked `Reverse: yes`",
     RAW_HTML: "raw HTML other than `<br>`, `<sub>`, `<sup>`, `<kbd>` and comments",
@@ -59,6 +70,9 @@ MEANINGS: dict[str, str] = {
     "or a remote image",
     LONG_ANSWER: "(warning) an answer longer than 800 characters",
     NEAR_DUPLICATE: "(warning) a question nearly the same as another card's, with both locations",
+    STALE_VERIFIED: "(warning) the card's `Verified:` date is older than the allowed age (12 months unless `--max-age` says otherwise)",
+    OLD_SPEC: "(warning) the card was checked against an older version of a specification than the one its deck declares current",
+    UNVERIFIED: "(warning) a card without a `Verified:` date in a deck whose front matter says `require-verified: true`",
 }
 
 

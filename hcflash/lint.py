@@ -1,4 +1,5 @@
-"""Rules beyond well-formedness, for the pull-request gate: HTML, links, sources, length, duplicates.
+"""Rules beyond well-formedness, for the pull-request gate: HTML, links, sources, length, duplicates,
+and the age of each card's verification and of the specification versions it was checked against.
 
 Each rule has a stable code (documented in docs/deck-format.md). The rules read parsed decks and
 their text; the only disk access is asking whether a linked file exists, passed in as a function.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from itertools import combinations
 from pathlib import Path, PurePosixPath
 
@@ -16,7 +18,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hcflash.cards import cloze_plain
-from hcflash.issue_codes import BAD_LINK, LONG_ANSWER, NEAR_DUPLICATE, RAW_HTML, WEAK_SOURCE, DeckIssue
+from hcflash.issue_codes import (
+    BAD_LINK,
+    BAD_VERIFIED,
+    LONG_ANSWER,
+    NEAR_DUPLICATE,
+    OLD_SPEC,
+    RAW_HTML,
+    STALE_VERIFIED,
+    UNVERIFIED,
+    WEAK_SOURCE,
+    DeckIssue,
+)
 from hcflash.records import DeckFile, Note
 
 MAX_ANSWER_CHARS = 800
@@ -145,11 +158,49 @@ def near_duplicates(decks: list[DeckFile], threshold: float = NEAR_DUPLICATE_THR
     return issues
 
 
-def lint_deck(deck: DeckFile, decks_root: Path, exists: Callable[[Path], bool] = Path.exists) -> list[DeckIssue]:
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
+def _provenance(note: Note, deck: DeckFile, today: date, max_age_months: int, out: list[DeckIssue]) -> None:
+    """Is the card dated, recently enough, and against the versions its deck calls current?"""
+    if note.verified is None:
+        if deck.header.require_verified:
+            out.append(DeckIssue(UNVERIFIED, "card has no Verified: date (this deck requires one on every card)", deck.path, note.line, "warning"))
+    elif note.verified > today:
+        out.append(DeckIssue(BAD_VERIFIED, f"Verified: {note.verified} is later than today ({today})", deck.path, note.line))
+    elif note.verified < _months_before(today, max_age_months):
+        out.append(
+            DeckIssue(
+                STALE_VERIFIED, f"Verified: {note.verified} is more than {max_age_months} months ago: check the card against its source again",
+                deck.path, note.line, "warning",
+            )
+        )
+    current = {spec.name.lower(): spec for spec in deck.header.specs}
+    for spec in note.specs:
+        newest = current.get(spec.name.lower())
+        if newest is not None and not spec.pinned and spec.version_key < newest.version_key:
+            out.append(
+                DeckIssue(
+                    OLD_SPEC, f"checked against {spec}, but the deck's current {newest.name} is {newest.version}: "
+                    "check it against the current version (or mark the Spec: line '(pinned)' if the card is about that version)",
+                    deck.path, note.line, "warning",
+                )
+            )
+
+
+def lint_deck(
+    deck: DeckFile, decks_root: Path, exists: Callable[[Path], bool] = Path.exists,
+    today: date | None = None, max_age_months: int = 12,
+) -> list[DeckIssue]:
     out: list[DeckIssue] = []
+    today = today or date.today()
     for note in deck.notes:
         _raw_html(note, deck.path, out)
         _links(note, deck.path, decks_root, exists, out)
         _sources(note, deck.path, out)
         _long_answer(note, deck.path, out)
+        _provenance(note, deck, today, max_age_months, out)
     return out

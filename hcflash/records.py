@@ -6,8 +6,9 @@ They hold data only. Deciding functions live beside the noun they decide about (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,35 @@ from hcflash.timeutil import from_db, to_db
 
 CardKind = Literal["basic", "reverse", "cloze"]
 StateName = Literal["new", "learning", "review", "relearning"]
+ChangeKind = Literal["fact", "wording"]
+
+
+@dataclass(frozen=True)
+class SpecRef:
+    """A specification and the version a card was checked against (`mCSD 4.0.0`), or the current
+    version a deck declares. `pinned` marks a card that is about that version on purpose."""
+
+    name: str
+    version: str
+    pinned: bool = False
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        """Numbers of the version for ordering: `R4` → (4,), `4.0.1` → (4, 0, 1), `R2.1` → (2, 1)."""
+        return tuple(int(n) for n in re.findall(r"\d+", self.version))
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}" + (" (pinned)" if self.pinned else "")
+
+
+@dataclass(frozen=True)
+class CardChange:
+    """Why a card last changed, as its author said: a fact that changed in the world (with a dated
+    reason the learner is shown) or a wording fix that keeps the schedule."""
+
+    kind: ChangeKind
+    on: date
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +57,8 @@ class DeckHeader:
     tags: tuple[str, ...] = ()
     reverse: bool = False
     description: str = ""
+    specs: tuple[SpecRef, ...] = ()  # the current version of each specification the deck cites
+    require_verified: bool = False  # every card must carry a Verified: date (check --strict fails otherwise)
 
 
 @dataclass(frozen=True)
@@ -45,6 +77,11 @@ class Note:
     reverse: bool | None = None
     replaces: tuple[str, ...] = ()
     cloze_numbers: tuple[int, ...] = ()
+    verified: date | None = None
+    specs: tuple[SpecRef, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    change: CardChange | None = None
 
     @property
     def is_cloze(self) -> bool:
