@@ -17,7 +17,7 @@ from hcflash.timeutil import as_utc
 
 RATINGS = (1, 2, 3, 4)
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
 
 _FSRS_STATE: dict[StateName, fsrs.State] = {
     "new": fsrs.State.Learning,

@@ -20,13 +20,21 @@ from hcflash.errors import ConfigError, DeckError, ReviewError, StoreError
 from hcflash.issue_codes import DeckIssue
 from hcflash.locations import bundled_decks_dir, deck_files, env_deck_dirs
 from hcflash.records import (
+    BrowseRow,
     CardContent,
+    CardInfo,
     CardState,
     DeckCounts,
     DeckFile,
+    DoctorReport,
     ExportCard,
     ExportSummary,
+    ImportReport,
+    Preview,
+    QueueCounts,
+    ReviewCard,
     ReviewEntry,
+    SessionSummary,
     StoredCard,
     SyncReport,
 )
@@ -37,105 +45,9 @@ if TYPE_CHECKING:
     from hcflash.optimize import FitResult, RetentionOutcome
 from hcflash.store import FileRecord, StateChanged, Store
 from hcflash.sync import SyncPlan, plan_sync
-from hcflash.timeutil import as_utc, format_interval, from_db, next_study_day_start, study_day_start, to_db, utcnow
+from hcflash.timeutil import as_utc, from_db, next_study_day_start, study_day_start, to_db, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
-
-
-@dataclass(frozen=True)
-class ReviewCard:
-    """A card ready to show: rendered front/back Markdown plus what the learner should know about it."""
-
-    id: int
-    key: str
-    deck: str
-    kind: str
-    front: str
-    back: str
-    sources: tuple[str, ...]
-    tags: tuple[str, ...]
-    file: str
-    line: int
-    state: CardState
-    edited_since_review: bool
-
-
-@dataclass(frozen=True)
-class Preview:
-    rating: int
-    state: CardState
-    interval: timedelta
-
-    @property
-    def label(self) -> str:
-        return f"{schedule.RATING_NAMES[self.rating]} {format_interval(self.interval)}"
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    new: int
-    learning: int
-    review: int
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.review
-
-
-@dataclass(frozen=True)
-class CardInfo:
-    card: StoredCard
-    state: CardState
-    history: tuple[ReviewEntry, ...]
-    retrievability: float | None
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """What a study session amounted to, for the summary screen."""
-
-    reviewed: int
-    again: int
-    seconds: float
-    due_tomorrow: int
-
-    @property
-    def again_rate(self) -> float | None:
-        return self.again / self.reviewed if self.reviewed else None
-
-
-@dataclass(frozen=True)
-class BrowseRow:
-    id: int
-    key: str
-    question: str
-    deck: str
-    state: str
-    due: datetime | None
-    stability: float | None
-    lapses: int
-    suspended: bool
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    reviews_added: int
-    cards_updated: int
-    already_known: int
-    unknown_notes: tuple[str, ...]
-    unknown_cards: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DoctorReport:
-    integrity: tuple[str, ...]
-    orphans: dict[str, int]
-    rebuilt_cards: tuple[int, ...]
-    fixed: bool
-
-    @property
-    def healthy(self) -> bool:
-        return not (self.integrity or self.orphans or self.rebuilt_cards)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select
 
 from hcflash.cards import cloze_plain
-from hcflash.service import BrowseRow
+from hcflash.records import BrowseRow
 from hcflash.text_safety import plain_text
 
 STATES = [("New", "new"), ("Learning", "learning"), ("Review", "review"), ("Relearning", "relearning"), ("Suspended", "suspended")]

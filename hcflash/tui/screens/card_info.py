@@ -10,8 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hcflash.schedule import RATING_NAMES
-from hcflash.service import CardInfo
+from hcflash.records import RATING_NAMES, CardInfo
 from hcflash.text_safety import plain_text
 
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Rule, Static
 
 from hcflash.errors import HcflashError
-from hcflash.service import ReviewCard
+from hcflash.records import ReviewCard
 from hcflash.text_safety import plain_text
 from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar

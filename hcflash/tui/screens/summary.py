@@ -9,7 +9,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from hcflash.service import SessionSummary
+from hcflash.records import SessionSummary
 
 
 def summary_text(summary: SessionSummary) -> Text:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from hcflash.service import Preview
+from hcflash.records import Preview
 
 _STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
 

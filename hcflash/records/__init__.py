@@ -1,0 +1,39 @@
+"""Domain records: plain frozen dataclasses shared by parsing, the store, scheduling and the UI.
+
+They hold data only. Deciding functions live beside the noun they decide about (`cards`, `queue`,
+`schedule`, `sync`); the store turns rows into these records and back.
+"""
+
+from hcflash.records.card import RATING_NAMES, CardContent, CardKind, CardState, LoggedReview, ReviewEntry, StateName, StoredCard
+from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
+from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, ImportReport, SyncReport
+from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, Preview, QueueCounts, ReviewCard, SessionSummary
+
+__all__ = [
+    "BrowseRow",
+    "CardChange",
+    "CardContent",
+    "CardInfo",
+    "CardKind",
+    "CardState",
+    "ChangeKind",
+    "DeckCounts",
+    "DeckFile",
+    "DeckHeader",
+    "DoctorReport",
+    "ExportCard",
+    "ExportSummary",
+    "ImportReport",
+    "LoggedReview",
+    "Note",
+    "Preview",
+    "QueueCounts",
+    "RATING_NAMES",
+    "ReviewCard",
+    "ReviewEntry",
+    "SessionSummary",
+    "SpecRef",
+    "StateName",
+    "StoredCard",
+    "SyncReport",
+]

@@ -1,0 +1,144 @@
+"""Cards and their schedule: what sync stores, the FSRS state of each card, and its review log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from hcflash.timeutil import from_db, to_db
+
+CardKind = Literal["basic", "reverse", "cloze"]
+StateName = Literal["new", "learning", "review", "relearning"]
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """One schedulable card as the decks define it: what sync writes to the store.
+
+    `key` is the card's identity across edits and moves: the note id, plus `#reverse` or `#cN`.
+    """
+
+    key: str
+    note_id: str
+    kind: CardKind
+    ord: int
+    deck: str
+    question: str
+    answer: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str
+    line: int
+    content_hash: str
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A card row as the store holds it, with its integer id (the fsrs `card_id`)."""
+
+    id: int
+    key: str
+    note_id: str
+    kind: CardKind
+    ord: int
+    deck: str
+    question: str
+    answer: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str
+    line: int
+    content_hash: str
+    added_at: datetime
+    updated_at: datetime
+    content_changed_at: datetime | None = None
+    retired_at: datetime | None = None
+    previous_question: str | None = None
+    previous_answer: str | None = None
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's scheduling state: FSRS memory plus the queue flags Anki users expect."""
+
+    card_id: int
+    state: StateName = "new"
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: datetime | None = None
+    leech: bool = False
+
+    def with_changes(self, **changes: Any) -> CardState:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "card_id": self.card_id,
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": to_db(self.due),
+            "last_review": to_db(self.last_review),
+            "reps": self.reps,
+            "lapses": self.lapses,
+            "suspended": int(self.suspended),
+            "buried_until": to_db(self.buried_until),
+            "leech": int(self.leech),
+        }
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> CardState:
+        return cls(
+            card_id=int(row["card_id"]),
+            state=row["state"],
+            step=row["step"],
+            stability=row["stability"],
+            difficulty=row["difficulty"],
+            due=from_db(row["due"]),
+            last_review=from_db(row["last_review"]),
+            reps=int(row["reps"]),
+            lapses=int(row["lapses"]),
+            suspended=bool(row["suspended"]),
+            buried_until=from_db(row["buried_until"]),
+            leech=bool(row["leech"]),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One rating, with the state before and after: enough to undo it, rebuild from it, export it."""
+
+    id: int
+    card_id: int
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None
+    before: CardState
+    after: CardState
+    origin: str = "hcflash"
+
+
+@dataclass(frozen=True)
+class LoggedReview:
+    """A review as an export needs it: rating, duration and the times around it in epoch
+    milliseconds, without the full JSON snapshots (an export reads every review)."""
+
+    card_id: int
+    rating: int
+    reviewed_ms: int
+    duration_ms: int | None
+    before_state: StateName
+    before_due_ms: int | None
+    before_last_review_ms: int | None
+    after_state: StateName
+    after_due_ms: int | None

@@ -1,0 +1,72 @@
+"""What a command amounted to: sync, import, doctor and export reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hcflash.issue_codes import DeckIssue
+from hcflash.records.card import CardState, LoggedReview, StoredCard
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int = 0
+    changed: int = 0
+    moved: int = 0
+    retired: int = 0
+    revived: int = 0
+    unchanged: int = 0
+    carried: int = 0
+    files_parsed: int = 0
+    files_skipped: int = 0
+    warnings: tuple[DeckIssue, ...] = field(default_factory=tuple)
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.changed or self.moved or self.retired or self.revived or self.carried)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} added, {self.changed} changed, {self.moved} moved, "
+            f"{self.retired} retired, {self.revived} revived, {self.unchanged} unchanged"
+        )
+        return text + (f"; history carried to {self.carried} replacing card(s)" if self.carried else "")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    reviews_added: int
+    cards_updated: int
+    already_known: int
+    unknown_notes: tuple[str, ...]
+    unknown_cards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    integrity: tuple[str, ...]
+    orphans: dict[str, int]
+    rebuilt_cards: tuple[int, ...]
+    fixed: bool
+
+    @property
+    def healthy(self) -> bool:
+        return not (self.integrity or self.orphans or self.rebuilt_cards)
+
+
+@dataclass(frozen=True)
+class ExportCard:
+    """A card with everything an export needs: content, schedule and full history."""
+
+    card: StoredCard
+    state: CardState
+    reviews: tuple[LoggedReview, ...]
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    notes: int
+    cards: int
+    reviews: int
+    path: Path
