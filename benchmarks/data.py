@@ -73,7 +73,7 @@ def build_store(folder: Path, cards: int, reviewed_share: float = 0.5, seed: int
                 entries.append(ReviewEntry(0, card_id, rating, moment + shift, 6000, _shifted(before, shift), _shifted(after, shift)))
             state = _shifted(state, shift)
             states.append(state)
-        store.merge_reviews(entries, states)
+        store.log.merge(entries, states)
     return decks, db
 
 

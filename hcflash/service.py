@@ -83,7 +83,7 @@ class StudyService:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = Settings.from_values(self.store.load_settings_values())
+            self._settings = Settings.from_values(self.store.settings.load())
         return self._settings
 
     def set_setting(self, name: str, text: str) -> Settings:
@@ -92,7 +92,7 @@ class StudyService:
         return updated
 
     def save_settings(self, settings: Settings) -> None:
-        self.store.save_settings_values(settings.to_values())
+        self.store.settings.save(settings.to_values())
         self._settings = settings
         self._previews.clear()
         self._usage = None
@@ -110,7 +110,7 @@ class StudyService:
         for root in roots:
             if not root.exists():
                 raise ConfigError(f"deck folder {root} does not exist")
-        index = self.store.file_index()
+        index = self.store.cards.file_index()
         current: set[str] = set()
         parsed: list[_ParsedFile] = []
         touched: list[FileRecord] = []
@@ -152,8 +152,8 @@ class StudyService:
         if not parsed and not removed:
             # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
             if touched:
-                self.store.apply_sync(SyncPlan(), touched, [], {}, self.now())
-            return SyncReport(unchanged=self.store.card_count(), files_skipped=skipped)
+                self.store.cards.apply_sync(SyncPlan(), touched, [], {}, self.now())
+            return SyncReport(unchanged=self.store.cards.count(), files_skipped=skipped)
         contents: list[CardContent] = []
         descriptions: dict[str, str] = {}
         for item in parsed:
@@ -162,15 +162,15 @@ class StudyService:
                 descriptions[header.name] = header.description
             for note in item.deck.notes:
                 contents.extend(expand_note(note, header, item.record.path))
-        plan = plan_sync(contents, {p.record.path for p in parsed} | set(removed), self.store.known_cards())
+        plan = plan_sync(contents, {p.record.path for p in parsed} | set(removed), self.store.cards.known())
         if plan.issues:
             raise DeckError(plan.issues)
-        self.store.apply_sync(plan, [p.record for p in parsed] + touched, removed, descriptions, self.now())
+        self.store.cards.apply_sync(plan, [p.record for p in parsed] + touched, removed, descriptions, self.now())
         self._previews.clear()
         changed = sum(u.content_changed for u in plan.updates)
         revived = sum(u.revived for u in plan.updates)
         moved = sum(u.moved and not u.content_changed and not u.revived for u in plan.updates)
-        live = self.store.card_count()
+        live = self.store.cards.count()
         return SyncReport(
             added=len(plan.inserts),
             changed=changed,
@@ -195,7 +195,7 @@ class StudyService:
         # Today's usage is read once per study day and then kept up to date by rate() and undo(),
         # so showing the next card costs no scan of the review log.
         if self._usage is None or self._usage[0] != day_start:
-            self._usage = (day_start, *self.store.studied_since(day_start))
+            self._usage = (day_start, *self.store.queue.studied_since(day_start))
         _, new_done, reviews_done = self._usage
         s = self.settings
         return max(0, s.new_per_day - new_done), max(0, s.reviews_per_day - reviews_done)
@@ -214,9 +214,9 @@ class StudyService:
         new_left, reviews_left = self._remaining_limits(now, day_start)
         learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
         return QueueCounts(
-            new=self.store.count_new(now, decks, cap=new_left),
-            learning=self.store.count_due(("learning", "relearning"), learn_until, now, decks),
-            review=self.store.count_due(("review",), day_end, now, decks, cap=reviews_left),
+            new=self.store.queue.count_new(now, decks, cap=new_left),
+            learning=self.store.queue.count_due(("learning", "relearning"), learn_until, now, decks),
+            review=self.store.queue.count_due(("review",), day_end, now, decks, cap=reviews_left),
         )
 
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
@@ -227,14 +227,14 @@ class StudyService:
         new_left, reviews_left = self._remaining_limits(now, day_start)
         learning = ("learning", "relearning")
         just_after_now = now + timedelta(microseconds=1)
-        ids = self.store.due_ids(learning, just_after_now, now, decks, 1)
+        ids = self.store.queue.due_ids(learning, just_after_now, now, decks, 1)
         if not ids and reviews_left:
-            ids = self.store.due_ids(("review",), day_end, now, decks, 1)
+            ids = self.store.queue.due_ids(("review",), day_end, now, decks, 1)
         if not ids and new_left:
-            ids = self.store.new_ids(now, decks, 1)
+            ids = self.store.queue.new_ids(now, decks, 1)
         if not ids:
             ahead = now + timedelta(minutes=self.settings.learn_ahead_minutes)
-            ids = self.store.due_ids(learning, ahead, now, decks, 1)
+            ids = self.store.queue.due_ids(learning, ahead, now, decks, 1)
         if not ids:
             return None
         card = self.review_card(ids[0])
@@ -242,7 +242,7 @@ class StudyService:
         return card
 
     def review_card(self, card_id: int) -> ReviewCard:
-        card, state = self.store.card_and_state(card_id)
+        card, state = self.store.cards.with_state(card_id)
         front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
         edited = bool(
             card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
@@ -257,7 +257,7 @@ class StudyService:
     def preview(self, card_id: int) -> dict[int, Preview]:
         """What each rating would do, as intervals; `rate` stores exactly these results."""
         now = self.now()
-        state = self.store.state(card_id)
+        state = self.store.states.get(card_id)
         cached = self._previews.get(card_id)
         if cached is None or cached[0] != state:
             scheduler = schedule.make_scheduler(self.settings)
@@ -277,11 +277,11 @@ class StudyService:
         if duration_ms is not None:
             duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
         for attempt in range(3):
-            before = self.store.state(card_id)
+            before = self.store.states.get(card_id)
             after = self.preview(card_id)[rating].state
             reviewed_at = after.last_review or self.now()
             try:
-                log_id = self.store.record_review(card_id, rating, reviewed_at, duration_ms, before, after)
+                log_id = self.store.log.record(card_id, rating, reviewed_at, duration_ms, before, after)
                 break
             except StateChanged:
                 # Another process rated this card first: apply this rating on top of theirs.
@@ -300,10 +300,10 @@ class StudyService:
         """Take back the last rating of this session; returns the card id so it can be shown again."""
         while self._undo_stack:
             log_id = self._undo_stack.pop()
-            entry = self.store.review_entry(log_id)
+            entry = self.store.log.entry(log_id)
             self._session.pop(log_id, None)
             if entry is not None:
-                self.store.undo_review(entry)
+                self.store.log.undo(entry)
                 self._count_usage(entry, -1)
                 self._previews.pop(entry.card_id, None)
                 return entry.card_id
@@ -311,7 +311,7 @@ class StudyService:
 
     def card_change(self, card_id: int) -> str | None:
         """What changed in the card's text since the learner last reviewed it, as a short diff."""
-        card, state = self.store.card_and_state(card_id)
+        card, state = self.store.cards.with_state(card_id)
         if not (card.content_changed_at and state.last_review and card.content_changed_at > state.last_review):
             return None
         if card.previous_question is None and card.previous_answer is None:
@@ -321,31 +321,31 @@ class StudyService:
 
     def reset(self, card_id: int) -> None:
         """Start the card over as new (its review history stays in the log)."""
-        current = self.store.state(card_id)
-        self.store.save_state(CardState(card_id=card_id, suspended=current.suspended))
+        current = self.store.states.get(card_id)
+        self.store.states.save(CardState(card_id=card_id, suspended=current.suspended))
         self._previews.pop(card_id, None)
 
     def bury(self, card_id: int) -> None:
         """Hide until the next study day (Anki's bury)."""
         _, day_end = self.day_bounds()
-        self.store.set_flags(card_id, buried_until=day_end)
+        self.store.states.set_flags(card_id, buried_until=day_end)
         self._previews.pop(card_id, None)
 
     def suspend(self, card_id: int) -> None:
-        self.store.set_flags(card_id, suspended=True)
+        self.store.states.set_flags(card_id, suspended=True)
         self._previews.pop(card_id, None)
 
     def unsuspend(self, card_id: int) -> None:
         """Unsuspend; a leech keeps its tag but comes back to the queue."""
-        self.store.set_flags(card_id, suspended=False)
+        self.store.states.set_flags(card_id, suspended=False)
 
     def card_info(self, card_id: int) -> CardInfo:
-        card, state = self.store.card_and_state(card_id)
+        card, state = self.store.cards.with_state(card_id)
         scheduler = schedule.make_scheduler(self.settings)
         return CardInfo(
             card=card,
             state=state,
-            history=tuple(self.store.reviews_of(card_id)),
+            history=tuple(self.store.log.of_card(card_id)),
             retrievability=schedule.retrievability(scheduler, state, self.now()),
         )
 
@@ -357,7 +357,7 @@ class StudyService:
         _, day_end = self.day_bounds(now)
         learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
         totals: dict[str, list[int]] = {}
-        for row in self.store.deck_rows(day_end, learn_until, now):
+        for row in self.store.queue.deck_rows(day_end, learn_until, now):
             parts = row["name"].split("::")
             for depth in range(1, len(parts) + 1):
                 node = totals.setdefault("::".join(parts[:depth]), [0, 0, 0, 0])
@@ -379,7 +379,7 @@ class StudyService:
         now = self.now()
         _, day_end = self.day_bounds(now)
         tomorrow_end = next_study_day_start(day_end, self.settings.rollover_hour, self.settings.tz)
-        due_tomorrow = self.store.count_due(("review", "learning", "relearning"), tomorrow_end, now, None)
+        due_tomorrow = self.store.queue.count_due(("review", "learning", "relearning"), tomorrow_end, now, None)
         return SessionSummary(
             reviewed=len(entries),
             again=sum(e.rating == 1 for e in entries),
@@ -389,17 +389,17 @@ class StudyService:
 
     def flag(self, card_id: int, note: str = "") -> None:
         """Record that a card looks wrong, for the deck authors (`hcflash flags` lists them)."""
-        self.store.add_flag(card_id, note.strip(), self.now())
+        self.store.flags.add(card_id, note.strip(), self.now())
 
     def open_flags(self) -> list[dict[str, object]]:
-        return self.store.open_flags()
+        return self.store.flags.open()
 
     def browse(
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
         state: str | None = None, limit: int = 500,
     ) -> list[BrowseRow]:
         """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
-        rows = self.store.search_cards(fts_query(query), decks, tag or None, state or None, limit)
+        rows = self.store.cards.search(fts_query(query), decks, tag or None, state or None, limit)
         return [
             BrowseRow(
                 id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
@@ -416,10 +416,10 @@ class StudyService:
         year_ago = day_start - timedelta(days=366)
         return build_stats(
             now, s.rollover_hour, s.tz,
-            reviews=self.store.reviews_between(month_ago, day_end),
-            heat_times=self.store.review_days(year_ago),
-            due_times=self.store.due_times_before(day_end + timedelta(days=31)),
-            states=self.store.state_counts(),
+            reviews=self.store.log.between(month_ago, day_end),
+            heat_times=self.store.log.times_since(year_ago),
+            due_times=self.store.states.due_times_before(day_end + timedelta(days=31)),
+            states=self.store.states.counts(),
         )
 
     # -- personal scheduling ----------------------------------------------------------------
@@ -429,7 +429,7 @@ class StudyService:
         from hcflash.optimize import fit, training_items
 
         s = self.settings
-        items = training_items(self.store.all_reviews().values(), s.rollover_hour, s.tz)
+        items = training_items(self.store.log.all().values(), s.rollover_hour, s.tz)
         result = fit(items, s.fsrs_parameters or schedule.DEFAULT_PARAMETERS, num_relearning_steps=len(s.relearning_steps))
         if result.improves and not dry_run:
             assert result.fitted is not None and result.fitted_eval is not None
@@ -446,10 +446,10 @@ class StudyService:
         from hcflash.optimize import memory_states
 
         s = self.settings
-        reviews = self.store.all_reviews()
+        reviews = self.store.log.all()
         fresh = memory_states(s.fsrs_parameters, reviews, s.rollover_hour, s.tz)
-        states = self.store.all_states()
-        self.store.save_states([
+        states = self.store.states.all()
+        self.store.states.save_all([
             states[card_id].with_changes(stability=stability, difficulty=difficulty)
             for card_id, (stability, difficulty) in fresh.items()
             if states[card_id].state != "new"
@@ -463,7 +463,7 @@ class StudyService:
         s = self.settings
         return simulate_retention(
             s.fsrs_parameters or schedule.DEFAULT_PARAMETERS,
-            deck_size=self.store.card_count(),
+            deck_size=self.store.cards.count(),
             new_per_day=s.new_per_day,
             reviews_per_day=s.reviews_per_day,
             maximum_interval=s.maximum_interval,
@@ -504,10 +504,10 @@ class StudyService:
 
     def doctor(self, fix: bool = True) -> DoctorReport:
         """Integrity check, orphan rows, and card states that disagree with their review log."""
-        problems = self.store.integrity_problems()
-        orphans = {kind: ids for kind, ids in self.store.orphans().items() if ids}
-        logged = self.store.last_logged_states()
-        states = self.store.all_states()
+        problems = self.store.integrity.problems()
+        orphans = {kind: ids for kind, ids in self.store.integrity.orphans().items() if ids}
+        logged = self.store.log.last_states()
+        states = self.store.states.all()
         rebuilt: list[CardState] = []
         for card_id, last in logged.items():
             current = states.get(card_id)
@@ -524,20 +524,20 @@ class StudyService:
                 rebuilt.append(CardState(card_id=card_id, suspended=current.suspended))
         if fix:
             if orphans:
-                self.store.fix_orphans(self.store.orphans())
+                self.store.integrity.fix_orphans(self.store.integrity.orphans())
             if rebuilt:
-                self.store.save_states(rebuilt)
+                self.store.states.save_all(rebuilt)
             self._previews.clear()
         return DoctorReport(tuple(problems), {k: len(v) for k, v in orphans.items()}, tuple(s.card_id for s in rebuilt), fix)
 
     # -- Anki ---------------------------------------------------------------------------------
 
     def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
-        states = self.store.all_states()
-        reviews = self.store.logged_reviews()
+        states = self.store.states.all()
+        reviews = self.store.log.for_export()
         return [
             ExportCard(card, states[card.id], tuple(reviews.get(card.id, ())))
-            for card in self.store.active_cards(decks)
+            for card in self.store.cards.active(decks)
         ]
 
     def export_anki(
@@ -550,10 +550,10 @@ class StudyService:
 
         items = self.export_items(decks)
         on_start(len({i.card.note_id for i in items}))
-        html = self.store.cached_html()
+        html = self.store.html.cached()
         known = set(html)
         summary = export_anki(items, out, self.settings, self.now(), with_progress, advance, html)
-        self.store.save_html({key: fields for key, fields in html.items() if key not in known})
+        self.store.html.save({key: fields for key, fields in html.items() if key not in known})
         return summary
 
     def import_anki(self, path: Path) -> ImportReport:
@@ -561,7 +561,7 @@ class StudyService:
         from hcflash.importing.anki import is_known, millis, read_package
 
         package = read_package(path)
-        existing = self.store.all_reviews()
+        existing = self.store.log.all()
         cards: dict[str, StoredCard | None] = {}
         added: dict[int, list[tuple[datetime, int, int]]] = {}
         seen: dict[int, set[int]] = {}
@@ -569,7 +569,7 @@ class StudyService:
         already = 0
         for review in package.reviews:
             if review.card_key not in cards:
-                cards[review.card_key] = self.store.card_by_key(review.card_key)
+                cards[review.card_key] = self.store.cards.by_key(review.card_key)
             card = cards[review.card_key]
             if card is None:
                 unknown_cards.add(review.card_key)
@@ -584,7 +584,7 @@ class StudyService:
         new_entries: list[ReviewEntry] = []
         final_states: list[CardState] = []
         for card_id, imported in added.items():
-            current = self.store.state(card_id)
+            current = self.store.states.get(card_id)
             timeline = sorted(
                 [(e.reviewed_at, e.rating, e.duration_ms, None) for e in existing.get(card_id, ())]
                 + [(at, rating, duration, "anki") for at, rating, duration in imported],
@@ -603,7 +603,7 @@ class StudyService:
                     leech=current.leech or state.leech,
                 )
             )
-        self.store.merge_reviews(new_entries, final_states)
+        self.store.log.merge(new_entries, final_states)
         self._previews.clear()
         self._usage = None
         return ImportReport(len(new_entries), len(final_states), already, package.unknown_notes, tuple(sorted(unknown_cards)))

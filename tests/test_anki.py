@@ -142,8 +142,8 @@ def test_export_imports_cleanly_with_decks_fields_tags_and_cloze(hc, collection_
 def test_progress_carries_memory_state_due_and_review_history(hc, collection_dir, tmp_path):
     service, clock, _ = hc
     study_some(service, clock)
-    oru_id = service.store.card_by_key("std-oru").id
-    state = service.store.state(oru_id)
+    oru_id = service.store.cards.by_key("std-oru").id
+    state = service.store.states.get(oru_id)
     assert state.state == "review"
     out = tmp_path / "progress.apkg"
     summary = service.export_anki(out)
@@ -230,7 +230,7 @@ def test_round_trip_brings_anki_reviews_back_once(hc, collection_dir, tmp_path, 
     study_some(service, clock)
     out = tmp_path / "to-anki.apkg"
     service.export_anki(out)
-    log_before = service.store.review_count()
+    log_before = service.store.log.count()
 
     col = open_collection(collection_dir)
     try:
@@ -249,19 +249,19 @@ def test_round_trip_brings_anki_reviews_back_once(hc, collection_dir, tmp_path, 
     finally:
         col.close()
 
-    keys_answered = {service.store.card_by_key(g.removeprefix("hcflash:")) for g in answered}
-    before_states = {c.id: service.store.state(c.id) for c in keys_answered if c is not None}
+    keys_answered = {service.store.cards.by_key(g.removeprefix("hcflash:")) for g in answered}
+    before_states = {c.id: service.store.states.get(c.id) for c in keys_answered if c is not None}
     report = service.import_anki(back)
     assert report.reviews_added == len(answered)
     assert report.already_known == 3
-    assert service.store.review_count() == log_before + len(answered)
+    assert service.store.log.count() == log_before + len(answered)
     anki_rows = service.store.db.execute("SELECT COUNT(*) FROM review_log WHERE origin = 'anki'").fetchone()[0]
     assert anki_rows == len(answered)
-    moved = [cid for cid, before in before_states.items() if service.store.state(cid) != before]
+    moved = [cid for cid, before in before_states.items() if service.store.states.get(cid) != before]
     assert moved, "importing Anki reviews must move the schedule of the reviewed cards"
 
     again = service.import_anki(back)
-    assert again.reviews_added == 0 and service.store.review_count() == log_before + len(answered)
+    assert again.reviews_added == 0 and service.store.log.count() == log_before + len(answered)
 
 
 def test_unknown_notes_are_reported_and_skipped(hc, collection_dir, tmp_path):
@@ -284,7 +284,7 @@ def test_unknown_notes_are_reported_and_skipped(hc, collection_dir, tmp_path):
         col.close()
     report = service.import_anki(pkg)
     assert report.reviews_added == 0 and len(report.unknown_notes) == 1
-    assert service.store.review_count() == 0
+    assert service.store.log.count() == 0
 
 
 def test_hostile_card_text_comes_out_inert(tmp_path, collection_dir):

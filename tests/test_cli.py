@@ -67,7 +67,7 @@ def test_plain_review_rates_and_commits(tmp_path, deck_dir):
     from hcflash.store import Store
 
     with Store.open(tmp_path / "s.db") as store:
-        assert store.review_count() == 2
+        assert store.log.count() == 2
 
 
 def test_unknown_deck_name_is_a_clear_error(tmp_path, deck_dir):

@@ -12,7 +12,7 @@ def card(q, id, a="Answer.", extra=""):
 
 
 def reviewed(service, key, ratings=(3, 4)):
-    stored = service.store.card_by_key(key)
+    stored = service.store.cards.by_key(key)
     for rating in ratings:
         service.preview(stored.id)
         service.rate(stored.id, rating)
@@ -23,16 +23,16 @@ def test_renaming_an_id_with_replaces_carries_history_and_state(service, deck_di
     path = write_deck(deck_dir, "a.md", card("What is PIX?", "x-pix"))
     service.sync()
     old_id = reviewed(service, "x-pix")
-    old_state = service.store.state(old_id)
+    old_state = service.store.states.get(old_id)
 
     path.write_text(card("What is PIX?", "x-pix-profile", extra="Replaces: x-pix\n"))
     report = service.sync()
     assert (report.added, report.retired, report.carried) == (1, 1, 1)
-    new = service.store.card_by_key("x-pix-profile")
-    assert [e.rating for e in service.store.reviews_of(new.id)] == [3, 4]
-    assert service.store.state(new.id) == old_state.with_changes(card_id=new.id)
+    new = service.store.cards.by_key("x-pix-profile")
+    assert [e.rating for e in service.store.log.of_card(new.id)] == [3, 4]
+    assert service.store.states.get(new.id) == old_state.with_changes(card_id=new.id)
     again = service.sync()
-    assert again.carried == 0 and len(service.store.reviews_of(new.id)) == 2
+    assert again.carried == 0 and len(service.store.log.of_card(new.id)) == 2
 
 
 def test_splitting_a_card_gives_both_halves_the_history(service, deck_dir):
@@ -46,9 +46,9 @@ def test_splitting_a_card_gives_both_halves_the_history(service, deck_dir):
     report = service.sync()
     assert report.carried == 2
     for key in ("x-pix", "x-pdq"):
-        new = service.store.card_by_key(key)
-        assert [e.rating for e in service.store.reviews_of(new.id)] == [4]
-        assert service.store.state(new.id).state == "review"
+        new = service.store.cards.by_key(key)
+        assert [e.rating for e in service.store.log.of_card(new.id)] == [4]
+        assert service.store.states.get(new.id).state == "review"
 
 
 def test_merging_two_cards_keeps_both_histories_and_the_freshest_state(service, deck_dir, clock):
@@ -59,9 +59,9 @@ def test_merging_two_cards_keeps_both_histories_and_the_freshest_state(service, 
     pdq = reviewed(service, "x-pdq", (4,))
     path.write_text(card("PIX and PDQ?", "x-pix-pdq", extra="Replaces: x-pix, x-pdq\n"))
     service.sync()
-    merged = service.store.card_by_key("x-pix-pdq")
-    assert sorted(e.rating for e in service.store.reviews_of(merged.id)) == [3, 4]
-    assert service.store.state(merged.id) == service.store.state(pdq).with_changes(card_id=merged.id)
+    merged = service.store.cards.by_key("x-pix-pdq")
+    assert sorted(e.rating for e in service.store.log.of_card(merged.id)) == [3, 4]
+    assert service.store.states.get(merged.id) == service.store.states.get(pdq).with_changes(card_id=merged.id)
 
 
 def test_a_material_edit_shows_a_diff_and_the_card_can_be_reset(service, deck_dir, clock):
@@ -75,14 +75,14 @@ def test_a_material_edit_shows_a_diff_and_the_card_can_be_reset(service, deck_di
     assert service.review_card(card_id).edited_since_review
     assert service.card_change(card_id) == "-ITI-8.\n+ITI-9."
     service.reset(card_id)
-    assert service.store.state(card_id).state == "new"
-    assert len(service.store.reviews_of(card_id)) == 1  # history kept
+    assert service.store.states.get(card_id).state == "new"
+    assert len(service.store.log.of_card(card_id)) == 1  # history kept
 
 
 def test_flags_are_listed_with_path_and_line(service, deck_dir):
     write_deck(deck_dir, "a.md", "Intro.\n\n" + card("What is PIX?", "x-pix"))
     service.sync()
-    card_id = service.store.card_by_key("x-pix").id
+    card_id = service.store.cards.by_key("x-pix").id
     service.flag(card_id, "  ITI-9 is the query, not ITI-8  ")
     [flag] = service.open_flags()
     assert flag["file"].endswith("a.md") and flag["line"] == 3

@@ -71,7 +71,7 @@ def load_synthetic_history(service, deck_dir, cards=400):
     """A store whose review log is a synthetic learner's, written as hcflash would have."""
     write_deck(deck_dir, "a.md", basic_cards("a", cards))
     service.sync()
-    ids = {i + 1: service.store.card_by_key(f"a-q{i + 1}").id for i in range(cards)}
+    ids = {i + 1: service.store.cards.by_key(f"a-q{i + 1}").id for i in range(cards)}
     scheduler = schedule.make_scheduler(service.settings)
     states = {cid: CardState(card_id=cid) for cid in ids.values()}
     entries = []
@@ -80,7 +80,7 @@ def load_synthetic_history(service, deck_dir, cards=400):
         after = schedule.review(scheduler, states[cid], review.rating, review.at, service.settings)
         entries.append(ReviewEntry(0, cid, review.rating, review.at, 8000, states[cid], after))
         states[cid] = after
-    service.store.merge_reviews(entries, list(states.values()))
+    service.store.log.merge(entries, list(states.values()))
     return ids
 
 
@@ -90,13 +90,13 @@ def test_optimize_keeps_better_parameters_and_the_scheduler_uses_them(service, d
     assert dry.improves and service.settings.fsrs_parameters == ()
 
     some_card = next(iter(ids.values()))
-    stability_before = service.store.state(some_card).stability
+    stability_before = service.store.states.get(some_card).stability
     result = service.optimize()
     assert result.improves
     assert service.settings.fsrs_parameters == result.fitted
     assert service.settings.optimized_at
     assert schedule.make_scheduler(service.settings).parameters == result.fitted
-    assert service.store.state(some_card).stability != pytest.approx(stability_before)
+    assert service.store.states.get(some_card).stability != pytest.approx(stability_before)
 
     again = service.optimize()  # nothing better than itself: kept as is
     assert service.settings.fsrs_parameters == result.fitted

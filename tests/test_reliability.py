@@ -44,8 +44,8 @@ def worker(db: Path, decks: Path, *extra: str) -> subprocess.Popen:
 def assert_consistent(db: Path) -> None:
     """Every card's state is the state its newest review recorded (or new, if never reviewed)."""
     with Store.open(db) as store:
-        logged = store.last_logged_states()
-        for card_id, state in store.all_states().items():
+        logged = store.log.last_states()
+        for card_id, state in store.states.all().items():
             if card_id in logged:
                 expected = logged[card_id]
                 assert (state.state, state.due, state.reps) == (expected.state, expected.due, expected.reps)
@@ -108,7 +108,7 @@ def test_two_processes_sharing_a_store_both_keep_every_rating(tmp_path, deck_dir
     ids = [int(line) for out, _ in outputs for line in out.split()]
     assert len(ids) == 80 and len(set(ids)) == 80
     with Store.open(db) as store:
-        assert store.review_count() == 80
+        assert store.log.count() == 80
     assert_consistent(db)
 
 
@@ -118,7 +118,7 @@ def test_a_sync_killed_midway_leaves_the_store_as_it_was(tmp_path):
         write_deck(decks, f"p{part:02d}.md", basic_cards(f"p{part}", 100, deck=f"Big::P{part}"))
     db = tmp_path / "sync.db"
     with Store.open(db) as store:
-        before = store.card_count()
+        before = store.cards.count()
     script = (
         "import sys; from pathlib import Path; from hcflash.store import Store; from hcflash.service import StudyService; "
         "s = StudyService(Store.open(Path(sys.argv[1])), [Path(sys.argv[2])]); print('go', flush=True); s.sync(); print('done', flush=True)"
@@ -129,9 +129,9 @@ def test_a_sync_killed_midway_leaves_the_store_as_it_was(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with Store.open(db) as store:
-        count = store.card_count()
+        count = store.cards.count()
         assert count in (before, 4000), f"a partial sync is visible: {count} cards"
-        assert store.integrity_problems() == []
+        assert store.integrity.problems() == []
 
 
 # -- backups, restore, doctor ------------------------------------------------------------------
@@ -170,16 +170,16 @@ def test_restore_checks_the_file_and_keeps_the_current_store(service, deck_dir, 
     service.rate(card.id, 3)
     saved = service.backup()
     service.rate(service.next_card().id, 4)
-    assert service.store.review_count() == 2
+    assert service.store.log.count() == 2
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="cannot restore"):
         service.restore(junk)
-    assert service.store.review_count() == 2
+    assert service.store.log.count() == 2
 
     safety = service.restore(saved)
-    assert service.store.review_count() == 1
+    assert service.store.log.count() == 1
     assert safety.exists() and Store.inspect_file(safety) == []
 
 
@@ -200,14 +200,14 @@ def test_doctor_rebuilds_states_that_disagree_with_the_log(service, deck_dir):
     service.sync()
     reviewed = service.next_card()
     service.rate(reviewed.id, 4)
-    good = service.store.state(reviewed.id)
-    service.store.save_state(good.with_changes(state="learning", reps=99))
-    never = service.store.card_by_key("a-q3").id
-    service.store.save_state(CardState(card_id=never, state="review", reps=3))
+    good = service.store.states.get(reviewed.id)
+    service.store.states.save(good.with_changes(state="learning", reps=99))
+    never = service.store.cards.by_key("a-q3").id
+    service.store.states.save(CardState(card_id=never, state="review", reps=3))
     report = service.doctor()
     assert set(report.rebuilt_cards) == {reviewed.id, never}
-    assert service.store.state(reviewed.id) == good
-    assert service.store.state(never).state == "new"
+    assert service.store.states.get(reviewed.id) == good
+    assert service.store.states.get(never).state == "new"
     assert service.doctor().healthy
 
 
@@ -328,7 +328,7 @@ def test_a_clock_that_moves_backwards_between_sessions_does_no_harm(store, deck_
     first.sync()
     card = first.next_card()
     first.rate(card.id, 4)
-    graduated = store.state(card.id)
+    graduated = store.states.get(card.id)
 
     clock.now = clock.now - timedelta(hours=30)  # the next session starts "yesterday"
     second = StudyService(store, [deck_dir], clock=clock)
@@ -341,7 +341,7 @@ def test_a_clock_that_moves_backwards_between_sessions_does_no_harm(store, deck_
     assert due is not None and due.id == card.id
     previews = second.preview(card.id)
     second.rate(card.id, 3)
-    after = store.state(card.id)
+    after = store.states.get(card.id)
     assert after == previews[3].state and after.stability > 0 and after.due > graduated.due
 
 
@@ -362,7 +362,7 @@ def test_two_sessions_rating_the_same_card_apply_both_ratings_in_turn(tmp_path, 
     second = two.rate(card.id, 1)
     assert second.before == first.after  # the second rating was applied on top of the first
     with Store.open(db) as store:
-        assert [e.rating for e in store.reviews_of(card.id)] == [3, 1]
-        assert store.state(card.id) == second.after
+        assert [e.rating for e in store.log.of_card(card.id)] == [3, 1]
+        assert store.states.get(card.id) == second.after
     one.store.close()
     two.store.close()

@@ -45,7 +45,7 @@ def test_review_cards_due_today_come_before_new_cards(service, deck_dir, clock):
     write_deck(deck_dir, "a.md", basic_cards("a", 5))
     service.sync()
     graduated = study(service, 4)
-    due = service.store.state(graduated.id).due
+    due = service.store.states.get(graduated.id).due
     clock.now = due
     card = service.next_card()
     assert card.id == graduated.id and card.state.state == "review"
@@ -92,7 +92,7 @@ def test_the_stored_result_is_exactly_the_previewed_one_even_with_fuzz(service, 
             break
         previews = service.preview(card.id)
         service.rate(card.id, rating)
-        assert service.store.state(card.id) == previews[rating].state
+        assert service.store.states.get(card.id) == previews[rating].state
 
 
 def test_preview_labels_look_like_anki(service, deck_dir):
@@ -121,11 +121,11 @@ def test_undo_restores_the_state_and_removes_the_log_entry(service, deck_dir, st
     service.sync()
     first = study(service, 3)
     second = study(service, 4)
-    assert store.review_count() == 2
+    assert store.log.count() == 2
     assert service.undo() == second.id
-    assert store.state(second.id).state == "new" and store.review_count() == 1
+    assert store.states.get(second.id).state == "new" and store.log.count() == 1
     assert service.undo() == first.id
-    assert store.state(first.id).state == "new" and store.review_count() == 0
+    assert store.states.get(first.id).state == "new" and store.log.count() == 0
     assert service.next_card().id == first.id
     with pytest.raises(ReviewError):
         service.undo()
@@ -156,15 +156,15 @@ def test_a_card_is_suspended_and_tagged_as_a_leech_at_eight_lapses(service, deck
     service.sync()
     card = study(service, 4)
     for lapse in range(1, 9):
-        state = service.store.state(card.id)
+        state = service.store.states.get(card.id)
         clock.now = state.due
         assert service.next_card().id == card.id
         service.rate(card.id, 1)  # lapse
-        while (state := service.store.state(card.id)).state == "relearning":
+        while (state := service.store.states.get(card.id)).state == "relearning":
             clock.now = state.due
             service.rate(card.id, 3)
-        assert service.store.state(card.id).lapses == lapse
-        assert service.store.state(card.id).suspended == (lapse >= 8)
+        assert service.store.states.get(card.id).lapses == lapse
+        assert service.store.states.get(card.id).suspended == (lapse >= 8)
     assert "leech" in service.review_card(card.id).tags
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from hcflash.errors import DeckError
 from hcflash.store import Store
+from hcflash.store.cards import CardTable
 
 from .conftest import basic_cards, write_deck
 
@@ -48,17 +49,17 @@ def test_editing_a_question_keeps_the_card_its_schedule_and_history(service, sto
     card = service.next_card()
     service.preview(card.id)
     service.rate(card.id, 3)
-    state_before = store.state(card.id)
+    state_before = store.states.get(card.id)
     clock.advance(hours=1)
 
     path.write_text(path.read_text().replace("Question 1?", "Reworded question 1?"))
     report = service.sync()
 
     assert (report.changed, report.added, report.retired) == (1, 0, 0)
-    stored = store.card_by_key("a-q1")
+    stored = store.cards.by_key("a-q1")
     assert stored.id == card.id and stored.question == "Reworded question 1?"
-    assert store.state(card.id) == state_before
-    assert len(store.reviews_of(card.id)) == 1
+    assert store.states.get(card.id) == state_before
+    assert len(store.log.of_card(card.id)) == 1
     assert service.review_card(card.id).edited_since_review
 
 
@@ -72,15 +73,15 @@ def test_removed_cards_are_retired_and_return_with_their_history(service, store,
     path.write_text(basic_cards("a", 2).split("## Question 1?")[0] + "## Question 2?" + original.split("## Question 2?")[1])
     report = service.sync()
     assert report.retired == 1
-    assert store.card_by_key("a-q1").retired_at is not None
-    assert store.card_count() == 1
+    assert store.cards.by_key("a-q1").retired_at is not None
+    assert store.cards.count() == 1
 
     path.write_text(original)
     report = service.sync()
     assert report.revived == 1
-    revived = store.card_by_key("a-q1")
+    revived = store.cards.by_key("a-q1")
     assert revived.retired_at is None and revived.id == first.id
-    assert [e.rating for e in store.reviews_of(first.id)] == [4]
+    assert [e.rating for e in store.log.of_card(first.id)] == [4]
 
 
 def test_moving_a_card_to_another_file_and_deck_keeps_its_history(service, store, deck_dir):
@@ -94,9 +95,9 @@ def test_moving_a_card_to_another_file_and_deck_keeps_its_history(service, store
     write_deck(deck_dir, "elsewhere.md", "---\ndeck: Test::Elsewhere\n---\n" + block)
     report = service.sync()
     assert (report.moved, report.added, report.retired) == (1, 0, 0)
-    moved = store.card_by_key("a-q1")
+    moved = store.cards.by_key("a-q1")
     assert moved.id == card.id and moved.deck == "Test::Elsewhere" and moved.file.endswith("elsewhere.md")
-    assert len(store.reviews_of(card.id)) == 1
+    assert len(store.log.of_card(card.id)) == 1
 
 
 def test_a_malformed_deck_reports_path_and_line_and_changes_nothing(service, store, deck_dir):
@@ -134,7 +135,7 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_
     before = snapshot(store)
     write_deck(deck_dir, "b.md", basic_cards("b", 3))
     calls = {"n": 0}
-    original = Store._card_values
+    original = CardTable._card_values
 
     def failing(card, deck_ids):
         calls["n"] += 1
@@ -142,7 +143,7 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_
             raise sqlite3.OperationalError("disk I/O error (simulated)")
         return original(card, deck_ids)
 
-    monkeypatch.setattr(Store, "_card_values", staticmethod(failing))
+    monkeypatch.setattr(CardTable, "_card_values", staticmethod(failing))
     with pytest.raises(sqlite3.OperationalError):
         service.sync()
     assert snapshot(store) == before

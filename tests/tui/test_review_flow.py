@@ -27,26 +27,26 @@ async def test_a_daily_session_from_home_to_summary(make_app, tui_service, clock
         assert log(tui_service) == []
         await pilot.press("space", "1")  # Again
         assert log(tui_service) == [(first.id, 1)]
-        assert tui_service.store.state(first.id).state == "learning"
+        assert tui_service.store.states.get(first.id).state == "learning"
 
         second = screen.card
         assert second.id != first.id
         await pilot.press("space", "2")  # Hard
         third = screen.card
         await pilot.press("space", "4")  # Easy graduates the card
-        assert tui_service.store.state(third.id).state == "review"
+        assert tui_service.store.states.get(third.id).state == "review"
         assert [r for _, r in log(tui_service)] == [1, 2, 4]
 
         await pilot.press("u")  # undo the Easy: the card comes back, its log row is gone
         assert screen.card.id == third.id
         assert [r for _, r in log(tui_service)] == [1, 2]
-        assert tui_service.store.state(third.id).state == "new"
+        assert tui_service.store.states.get(third.id).state == "new"
 
         await pilot.press("minus")  # bury
-        assert tui_service.store.state(third.id).buried_until is not None
+        assert tui_service.store.states.get(third.id).buried_until is not None
         buried_next = screen.card
         await pilot.press("at")  # suspend
-        assert tui_service.store.state(buried_next.id).suspended
+        assert tui_service.store.states.get(buried_next.id).suspended
 
         while isinstance(app.screen, ReviewScreen):
             clock.advance(minutes=15)
@@ -109,10 +109,10 @@ async def test_browse_searches_and_suspends(make_app, tui_service):
         table = app.screen.query_one("#results")
         assert table.row_count == 1
         await pilot.press("ctrl+s")
-        card = tui_service.store.card_by_key("std-oru")
-        assert tui_service.store.state(card.id).suspended
+        card = tui_service.store.cards.by_key("std-oru")
+        assert tui_service.store.states.get(card.id).suspended
         await pilot.press("ctrl+s")
-        assert not tui_service.store.state(card.id).suspended
+        assert not tui_service.store.states.get(card.id).suspended
 
 
 async def test_edit_opens_the_editor_at_the_card_line_and_resyncs(make_app, tui_service, tmp_path, monkeypatch):
@@ -130,7 +130,7 @@ async def test_edit_opens_the_editor_at_the_card_line_and_resyncs(make_app, tui_
         await pilot.pause()
         assert (tmp_path / "decks" / "standards.md.line").read_text().strip() == f"+{card.line}"
         assert "(unsolicited)" in app.screen.card.back
-        assert tui_service.store.card(card.id).id == card.id
+        assert tui_service.store.cards.get(card.id).id == card.id
 
 
 async def test_card_text_cannot_inject_terminal_controls(make_app, tui_service, tmp_path):
@@ -152,7 +152,7 @@ async def test_card_text_cannot_inject_terminal_controls(make_app, tui_service, 
 
 
 async def test_an_edited_card_shows_what_changed_and_r_resets_it(make_app, tui_service, tmp_path, clock):
-    card = tui_service.store.card_by_key("rule-uscdi")
+    card = tui_service.store.cards.by_key("rule-uscdi")
     tui_service.preview(card.id)
     tui_service.rate(card.id, 4)
     clock.advance(days=30)
@@ -167,8 +167,8 @@ async def test_an_edited_card_shows_what_changed_and_r_resets_it(make_app, tui_s
         rendered = str(notice.render())
         assert "-45 CFR 170.213." in rendered and "+45 CFR 170.213, since the Cures Act Final Rule." in rendered
         await pilot.press("R")
-        assert tui_service.store.state(card.id).state == "new"
-        assert len(tui_service.store.reviews_of(card.id)) == 1
+        assert tui_service.store.states.get(card.id).state == "new"
+        assert len(tui_service.store.log.of_card(card.id)) == 1
 
 
 async def test_settings_screen_saves_values_and_offers_the_optimizer(make_app, tui_service):

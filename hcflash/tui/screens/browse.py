@@ -106,7 +106,7 @@ class BrowseScreen(Screen):
         if card_id is None:
             return
         service = self.app.service  # type: ignore[attr-defined]
-        if service.store.state(card_id).suspended:
+        if service.store.states.get(card_id).suspended:
             service.unsuspend(card_id)
             self.notify("Unsuspended.")
         else:

@@ -1,0 +1,27 @@
+"""Flags: cards learners marked as wrong, with their notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hcflash.store.base import Table
+from hcflash.timeutil import to_db
+
+
+class FlagTable(Table):
+    """The `card_flags` table: cards learners marked as wrong, with their notes."""
+
+    def add(self, card_id: int, note: str, now: datetime) -> int:
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO card_flags(card_id, note, created_at) VALUES (?, ?, ?)", [card_id, note, to_db(now)]
+            )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def open(self) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT f.id, f.card_id, f.note, f.created_at, c.key, c.question, c.file, c.line, d.name AS deck "
+            "FROM card_flags f JOIN cards c ON c.id = f.card_id JOIN decks d ON d.id = c.deck_id "
+            "WHERE f.resolved_at IS NULL ORDER BY c.file, c.line, f.id"
+        )

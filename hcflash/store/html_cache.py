@@ -1,0 +1,21 @@
+"""Anki fields rendered from card Markdown, kept by content: rendering is the slow part of an export."""
+
+from __future__ import annotations
+
+import json
+
+from hcflash.store.base import Table
+
+
+class HtmlCache(Table):
+    """The `card_html` table: Anki fields rendered from card Markdown, by content."""
+
+    def cached(self) -> dict[str, dict[str, str]]:
+        return {key: json.loads(fields) for key, fields in self.db.conn.execute("SELECT content_key, fields FROM card_html")}
+
+    def save(self, rendered: dict[str, dict[str, str]]) -> None:
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO card_html(content_key, fields) VALUES (?, ?)",
+                [(key, json.dumps(fields, ensure_ascii=False)) for key, fields in rendered.items()],
+            )

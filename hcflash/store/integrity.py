@@ -1,0 +1,33 @@
+"""SQLite's own checks, and rows that lost their card."""
+
+from __future__ import annotations
+
+from hcflash.store.base import Table
+
+
+class IntegrityChecks(Table):
+    """SQLite's own checks and the rows that lost their card."""
+
+    def problems(self) -> list[str]:
+        """SQLite's own integrity check and foreign-key check; empty when the file is sound."""
+        problems = [r[0] for r in self.db.conn.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+        problems += [f"row {r[1]} of {r[0]} points to a missing {r[2]}" for r in self.db.conn.execute("PRAGMA foreign_key_check")]
+        return problems
+
+    def orphans(self) -> dict[str, list[int]]:
+        """Rows that lost their card, and cards that lost their state."""
+        q = self.db.conn.execute
+        return {
+            "card_state without a card": [r[0] for r in q("SELECT card_id FROM card_state WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "review_log without a card": [r[0] for r in q("SELECT id FROM review_log WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "card_flags without a card": [r[0] for r in q("SELECT id FROM card_flags WHERE card_id NOT IN (SELECT id FROM cards)")],
+            "cards without a state": [r[0] for r in q("SELECT id FROM cards WHERE id NOT IN (SELECT card_id FROM card_state)")],
+        }
+
+    def fix_orphans(self, found: dict[str, list[int]]) -> None:
+        with self.db.atomic():
+            conn = self.db.conn
+            conn.executemany("DELETE FROM card_state WHERE card_id = ?", [(i,) for i in found["card_state without a card"]])
+            conn.executemany("DELETE FROM review_log WHERE id = ?", [(i,) for i in found["review_log without a card"]])
+            conn.executemany("DELETE FROM card_flags WHERE id = ?", [(i,) for i in found["card_flags without a card"]])
+            conn.executemany("INSERT INTO card_state(card_id, state) VALUES (?, 'new')", [(i,) for i in found["cards without a state"]])

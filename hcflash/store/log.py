@@ -1,0 +1,158 @@
+"""The review log: every rating with the card's state before and after it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from hcflash.errors import StoreError
+from hcflash.records import CardState, LoggedReview, ReviewEntry
+from hcflash.store.base import Table
+from hcflash.store.states import StateTable
+from hcflash.timeutil import from_db, to_db
+
+
+class StateChanged(StoreError):
+    """A card's state moved under a rating (another process rated it first)."""
+
+
+class ReviewLog(Table):
+    """The `review_log` table: every rating with the state before and after it."""
+
+    def __init__(self, db: Database, states: StateTable, path: Path) -> None:
+        super().__init__(db)
+        self._states = states
+        self.path = path
+
+    def record(
+        self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
+        before: CardState, after: CardState, origin: str = "hcflash",
+    ) -> int:
+        """Append to the log and move the card to its new state, committed together before returning.
+
+        The write lock is taken first and the card's state compared with `before`: if another process
+        rated the card in between, nothing is written and StateChanged is raised, so the caller can
+        rate again from the fresh state instead of overwriting it."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: the store is busy in another process ({exc}); the rating was not saved") from exc
+        try:
+            row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
+            if not row or CardState.from_dict(row[0]) != before:
+                raise StateChanged(f"card {card_id} changed while it was being rated")
+            cur = conn.execute(
+                "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [card_id, rating, to_db(reviewed_at), duration_ms,
+                 json.dumps(before.to_dict()), json.dumps(after.to_dict()), origin],
+            )
+            self._states.write(after)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def _entry(self, row: dict[str, Any]) -> ReviewEntry:
+        return ReviewEntry(
+            id=row["id"], card_id=row["card_id"], rating=row["rating"],
+            reviewed_at=from_db(row["reviewed_at"]),  # type: ignore[arg-type]
+            duration_ms=row["duration_ms"],
+            before=CardState.from_dict(json.loads(row["state_before"])),
+            after=CardState.from_dict(json.loads(row["state_after"])),
+            origin=row["origin"],
+        )
+
+    def entry(self, log_id: int) -> ReviewEntry | None:
+        rows = self._rows("SELECT * FROM review_log WHERE id = ?", [log_id])
+        return self._entry(rows[0]) if rows else None
+
+    def of_card(self, card_id: int) -> list[ReviewEntry]:
+        return [self._entry(r) for r in self._rows("SELECT * FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id", [card_id])]
+
+    def undo(self, entry: ReviewEntry) -> None:
+        """Remove a review and put the card back as it was before it, together."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM review_log WHERE id = ?", [entry.id])
+            self._states.save(entry.before)
+
+    def count(self) -> int:
+        return int(self._scalar("SELECT COUNT(*) FROM review_log"))
+
+    def all(self) -> dict[int, list[ReviewEntry]]:
+        grouped: dict[int, list[ReviewEntry]] = {}
+        for row in self._rows("SELECT * FROM review_log ORDER BY reviewed_at, id"):
+            entry = self._entry(row)
+            grouped.setdefault(entry.card_id, []).append(entry)
+        return grouped
+
+    def for_export(self) -> dict[int, list[LoggedReview]]:
+        """Every review, light: SQLite pulls the few state fields out of the JSON snapshots and turns
+        the stored UTC times into epoch milliseconds."""
+
+        def ms(expr: str) -> str:
+            return f"CAST(ROUND((julianday({expr}) - 2440587.5) * 86400000) AS INTEGER)"
+
+        before_due, before_last, after_due = (
+            ms("json_extract(state_before, '$.due')"),
+            ms("json_extract(state_before, '$.last_review')"),
+            ms("json_extract(state_after, '$.due')"),
+        )
+        grouped: dict[int, list[LoggedReview]] = {}
+        rows = self.db.conn.execute(
+            f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
+            f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
+            "FROM review_log ORDER BY reviewed_at, id"
+        ).fetchall()
+        for row in rows:
+            grouped.setdefault(row[0], []).append(LoggedReview(*row))
+        return grouped
+
+    def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
+        """Add reviews that came from elsewhere and set the affected cards' states, all or nothing."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (e.card_id, e.rating, to_db(e.reviewed_at), e.duration_ms,
+                     json.dumps(e.before.to_dict()), json.dumps(e.after.to_dict()), e.origin)
+                    for e in entries
+                ],
+            )
+            for state in states:
+                self._states.save(state)
+
+    def last_states(self) -> dict[int, CardState]:
+        """Each reviewed card's state as its newest review recorded it."""
+        rows = self.db.conn.execute(
+            "SELECT l.card_id, l.state_after FROM review_log l JOIN ("
+            "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
+            ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
+        ).fetchall()
+        return {card_id: CardState.from_dict(json.loads(after)) for card_id, after in rows}
+
+    def between(self, start: datetime, end: datetime) -> list[tuple[str, int, str]]:
+        """(reviewed_at, rating, state before) for reviews in [start, end)."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT reviewed_at, rating, json_extract(state_before, '$.state') FROM review_log "
+                "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at",
+                [to_db(start), to_db(end)],
+            ).fetchall()
+        ]
+
+    def times_since(self, start: datetime) -> list[str]:
+        """Timestamps of every review since `start`, for the heatmap."""
+        return [r[0] for r in self.db.execute(
+            "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", [to_db(start)]
+        ).fetchall()]

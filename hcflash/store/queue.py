@@ -1,0 +1,84 @@
+"""The reads behind the review queue and the deck list: which cards are due, in what order, how many."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from hcflash.store.base import Table, deck_filter
+from hcflash.timeutil import to_db
+
+
+class QueueQueries(Table):
+    """Which cards are due, in what order, and how many: the reads behind the review queue and the deck list."""
+
+    _ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= ?)"
+
+    def _due_where(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = deck_filter(decks)
+        marks = ", ".join("?" for _ in states)
+        where = f"s.state IN ({marks}) AND s.due < ? AND {self._ACTIVE} AND {deck_sql}"
+        return where, [*states, to_db(due_before), to_db(now), *deck_params]
+
+    def _new_where(self, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = deck_filter(decks)
+        return f"s.state = 'new' AND {self._ACTIVE} AND {deck_sql}", [to_db(now), *deck_params]
+
+    _QUEUE_FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id JOIN decks d ON d.id = c.deck_id"
+
+    def due_ids(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
+        """Active cards in `states` due before a moment, earliest first.
+
+        One indexed query per state, merged here: with `state IN (...)` SQLite would read and sort
+        every due card of both states to return the first few."""
+        found: list[tuple[str, int]] = []
+        for state in states:
+            where, params = self._due_where((state,), due_before, now, decks)
+            sql = f"SELECT s.due, s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+            found.extend(self.db.conn.execute(sql, [*params, limit]).fetchall())
+        return [card_id for _, card_id in sorted(found)[:limit]]
+
+    def count_due(
+        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, cap: int = -1
+    ) -> int:
+        """Cards due before a moment, counted up to `cap` (-1: all)."""
+        where, params = self._due_where(states, due_before, now, decks)
+        return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
+
+    def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
+        """Active new cards in the order they were added (Anki's default), which is deck-file order
+        within a sync. Ordering by (due, card_id) walks idx_state_due: new cards have no due date,
+        so no sort of every new card is needed."""
+        where, params = self._new_where(now, decks)
+        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+        return [r[0] for r in self.db.conn.execute(sql, [*params, limit]).fetchall()]
+
+    def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int) -> int:
+        """New cards available, counted only up to `cap` (the day's remaining limit)."""
+        where, params = self._new_where(now, decks)
+        return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
+
+    def studied_since(self, since: datetime, decks: Sequence[str] | None = None) -> tuple[int, int]:
+        """(new cards introduced, reviews of review-state cards) since a moment: the daily limits' usage."""
+        deck_sql, deck_params = deck_filter(decks)
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(json_extract(l.state_before, '$.state') = 'new'), 0), "
+            "COALESCE(SUM(json_extract(l.state_before, '$.state') = 'review'), 0) "
+            "FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
+            f"WHERE l.reviewed_at >= ? AND {deck_sql}",
+            [to_db(since), *deck_params],
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[dict[str, Any]]:
+        """Per deck (own cards only): total active, new available, learning due, reviews due today."""
+        return self._rows(
+            "SELECT d.name AS name, COUNT(c.id) AS total, "
+            f"COALESCE(SUM(s.state = 'new' AND {self._ACTIVE}), 0) AS new, "
+            f"COALESCE(SUM(s.state IN ('learning', 'relearning') AND s.due < ? AND {self._ACTIVE}), 0) AS learning, "
+            f"COALESCE(SUM(s.state = 'review' AND s.due < ? AND {self._ACTIVE}), 0) AS due "
+            "FROM decks d LEFT JOIN cards c ON c.deck_id = d.id AND c.retired_at IS NULL "
+            "LEFT JOIN card_state s ON s.card_id = c.id GROUP BY d.id HAVING total > 0 ORDER BY d.name",
+            [to_db(now), to_db(learn_until), to_db(now), to_db(day_end), to_db(now)],
+        )

@@ -1,0 +1,114 @@
+"""The store's schema, versioned with sqlite-utils' Migrations: each change is a new function, never an edit."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "hcflash"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE decks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE deck_files (
+            path TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            synced_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            note_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('basic', 'reverse', 'cloze')),
+            ord INTEGER NOT NULL DEFAULT 0,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            content_changed_at TEXT,
+            retired_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_cards_deck ON cards(deck_id)")
+    db.execute("CREATE INDEX idx_cards_order ON cards(file, line, ord)")
+    db.execute(
+        """CREATE TABLE card_state (
+            card_id INTEGER PRIMARY KEY REFERENCES cards(id),
+            state TEXT NOT NULL CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT,
+            last_review TEXT,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            leech INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX idx_state_due ON card_state(state, due)")
+    db.execute(
+        """CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at TEXT NOT NULL,
+            duration_ms INTEGER,
+            state_before TEXT NOT NULL,
+            state_after TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'hcflash'
+        )"""
+    )
+    db.execute("CREATE INDEX idx_log_card ON review_log(card_id, reviewed_at)")
+    db.execute("CREATE INDEX idx_log_time ON review_log(reviewed_at)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_search_and_flags(db: Database) -> None:
+    # Full-text search for the browser, kept current by triggers on every card write.
+    db["cards"].enable_fts(["question", "answer", "sources", "tags"], create_triggers=True, tokenize="porter")
+    db.execute(
+        """CREATE TABLE card_flags (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            resolved_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_flags_card ON card_flags(card_id)")
+
+
+@migrations()
+def m003_previous_content(db: Database) -> None:
+    # What a card said before its last material edit, so the next review can show what changed.
+    db.execute("ALTER TABLE cards ADD COLUMN previous_question TEXT")
+    db.execute("ALTER TABLE cards ADD COLUMN previous_answer TEXT")
+
+
+@migrations()
+def m004_rendered_html(db: Database) -> None:
+    # Anki fields rendered from card Markdown, by content: rendering is the slow part of an export.
+    db.execute("CREATE TABLE card_html (content_key TEXT PRIMARY KEY, fields TEXT NOT NULL)")

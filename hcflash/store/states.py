@@ -1,0 +1,66 @@
+"""Card states: each card's FSRS memory state, due date and queue flags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hcflash.errors import StoreError
+from hcflash.records import CardState
+from hcflash.store.base import Table
+from hcflash.timeutil import to_db
+
+
+class StateTable(Table):
+    """The `card_state` table: each card's FSRS memory state, due date and queue flags."""
+
+    def get(self, card_id: int) -> CardState:
+        rows = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
+        if not rows:
+            raise StoreError(f"no state for card {card_id}")
+        return CardState.from_dict(rows[0])
+
+    def save_all(self, states: list[CardState]) -> None:
+        with self.db.atomic():
+            for state in states:
+                self.save(state)
+
+    _STATE_COLUMNS = [k for k in CardState(card_id=0).to_dict() if k != "card_id"]
+
+    _UPDATE_STATE = f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in _STATE_COLUMNS)} WHERE card_id = ?"
+
+    def save(self, state: CardState) -> None:
+        with self.db.atomic():
+            self.write(state)
+
+    def write(self, state: CardState) -> None:
+        """The UPDATE alone, for callers already inside a transaction."""
+        values = state.to_dict()
+        self.db.conn.execute(self._UPDATE_STATE, [values[k] for k in self._STATE_COLUMNS] + [state.card_id])
+
+    def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
+        with self.db.atomic():
+            if suspended is not None:
+                self.db.execute("UPDATE card_state SET suspended = ? WHERE card_id = ?", [int(suspended), card_id])
+            if buried_until != "keep":
+                self.db.execute(
+                    "UPDATE card_state SET buried_until = ? WHERE card_id = ?",
+                    [to_db(buried_until) if isinstance(buried_until, datetime) else None, card_id],
+                )
+
+    def all(self) -> dict[int, CardState]:
+        return {r["card_id"]: CardState.from_dict(r) for r in self._rows("SELECT * FROM card_state")}
+
+    def due_times_before(self, end: datetime) -> list[str]:
+        """Due times of active, unsuspended cards already studied, due before `end` (overdue included)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card_id "
+            "WHERE s.state != 'new' AND s.suspended = 0 AND c.retired_at IS NULL AND s.due < ? ORDER BY s.due",
+            [to_db(end)],
+        ).fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT CASE WHEN s.suspended THEN 'suspended' ELSE s.state END, COUNT(*) "
+            "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE c.retired_at IS NULL GROUP BY 1"
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
