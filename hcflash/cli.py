@@ -445,8 +445,8 @@ def flags(session: Session) -> None:
         click.echo("No flagged cards.")
         return
     for row in rows:
-        note = f" — {row['note']}" if row["note"] else ""
-        click.echo(f"{row['file']}:{row['line']}: {row['key']}{note}")
+        note = f" — {row.note}" if row.note else ""
+        click.echo(f"{row.file}:{row.line}: {row.key}{note}")
 
 
 @main.command()

@@ -29,6 +29,7 @@ from hcflash.records import (
     DoctorReport,
     ExportCard,
     ExportSummary,
+    FlagRow,
     ImportReport,
     Preview,
     QueueCounts,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from hcflash.optimize import FitResult, RetentionOutcome
 from hcflash.store import FileRecord, StateChanged, Store
 from hcflash.sync import SyncPlan, plan_sync
-from hcflash.timeutil import as_utc, from_db, next_study_day_start, study_day_start, to_db, utcnow
+from hcflash.timeutil import as_utc, next_study_day_start, study_day_start, utcnow
 
 MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
 
@@ -358,13 +359,13 @@ class StudyService:
         learn_until = now + timedelta(minutes=self.settings.learn_ahead_minutes)
         totals: dict[str, list[int]] = {}
         for row in self.store.queue.deck_rows(day_end, learn_until, now):
-            parts = row["name"].split("::")
+            parts = row.name.split("::")
             for depth in range(1, len(parts) + 1):
                 node = totals.setdefault("::".join(parts[:depth]), [0, 0, 0, 0])
-                node[0] += row["new"]
-                node[1] += row["learning"]
-                node[2] += row["due"]
-                node[3] += row["total"]
+                node[0] += row.new
+                node[1] += row.learning
+                node[2] += row.due
+                node[3] += row.total
         # Like Anki, a deck shows what today's limits let you study, not everything that is waiting.
         new_left, reviews_left = self._remaining_limits(now, self.day_bounds(now)[0])
         return [
@@ -391,7 +392,7 @@ class StudyService:
         """Record that a card looks wrong, for the deck authors (`hcflash flags` lists them)."""
         self.store.flags.add(card_id, note.strip(), self.now())
 
-    def open_flags(self) -> list[dict[str, object]]:
+    def open_flags(self) -> list[FlagRow]:
         return self.store.flags.open()
 
     def browse(
@@ -399,14 +400,7 @@ class StudyService:
         state: str | None = None, limit: int = 500,
     ) -> list[BrowseRow]:
         """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
-        rows = self.store.cards.search(fts_query(query), decks, tag or None, state or None, limit)
-        return [
-            BrowseRow(
-                id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
-                due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
-            )
-            for r in rows
-        ]
+        return self.store.cards.search(fts_query(query), decks, tag or None, state or None, limit)
 
     def stats(self) -> Stats:
         now = self.now()
@@ -434,7 +428,7 @@ class StudyService:
         if result.improves and not dry_run:
             assert result.fitted is not None and result.fitted_eval is not None
             self.save_settings(
-                replace(s, fsrs_parameters=result.fitted, optimized_at=to_db(self.now()) or "",
+                replace(s, fsrs_parameters=result.fitted, optimized_at=self.now().isoformat(timespec="seconds"),
                         optimized_log_loss=result.fitted_eval.log_loss)
             )
             self._refresh_memory_states()

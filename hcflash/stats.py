@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from hcflash.timeutil import from_db, study_day_start
+from hcflash.records import LoggedRating
+from hcflash.timeutil import study_day_start
 
 
 @dataclass(frozen=True)
@@ -50,23 +51,23 @@ def build_stats(
     now: datetime,
     rollover_hour: int,
     tz: tzinfo | None,
-    reviews: list[tuple[str, int, str]],
-    heat_times: list[str],
-    due_times: list[str],
+    reviews: list[LoggedRating],
+    heat_times: list[datetime],
+    due_times: list[datetime],
     states: dict[str, int],
 ) -> Stats:
     today = study_day(now, rollover_hour, tz)
 
-    def day_of(text: str) -> date:
-        return study_day(from_db(text), rollover_hour, tz)  # type: ignore[arg-type]
+    def day_of(moment: datetime) -> date:
+        return study_day(moment, rollover_hour, tz)
 
     per_day: dict[date, list[int]] = {}
-    for reviewed_at, rating, before in reviews:
-        bucket = per_day.setdefault(day_of(reviewed_at), [0, 0, 0])
+    for review in reviews:
+        bucket = per_day.setdefault(day_of(review.reviewed_at), [0, 0, 0])
         bucket[0] += 1
-        if before == "review":
+        if review.state_before == "review":
             bucket[2] += 1
-            bucket[1] += rating > 1
+            bucket[1] += review.rating > 1
     days = tuple(
         DayStat(d, *per_day.get(d, [0, 0, 0]))
         for d in (today - timedelta(days=back) for back in range(29, -1, -1))

@@ -1,8 +1,8 @@
-"""UTC timestamps as the store keeps them, and the study-day boundary.
+"""Aware UTC times, the study-day boundary, and intervals as a learner reads them.
 
-Every stored time is UTC, written in one fixed-width ISO form so that string order is time
-order (the due-queue index relies on that). Day boundaries follow the learner's local rollover hour,
-as Anki's do, so "due today" means the same thing at 1 a.m. as at 11 p.m.
+Every time hcflash handles is aware and UTC (the store's text form lives in `hcflash.store.codec`).
+Day boundaries follow the learner's local rollover hour, as Anki's do, so "due today" means the
+same thing at 1 a.m. as at 11 p.m.
 """
 
 from __future__ import annotations
@@ -19,18 +19,6 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: hcflash only handles aware times")
     return moment.astimezone(UTC)
-
-
-def to_db(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return as_utc(moment).isoformat(timespec="microseconds")
-
-
-def from_db(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return as_utc(datetime.fromisoformat(text))
 
 
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:

@@ -85,5 +85,5 @@ def test_flags_are_listed_with_path_and_line(service, deck_dir):
     card_id = service.store.cards.by_key("x-pix").id
     service.flag(card_id, "  ITI-9 is the query, not ITI-8  ")
     [flag] = service.open_flags()
-    assert flag["file"].endswith("a.md") and flag["line"] == 3
-    assert flag["note"] == "ITI-9 is the query, not ITI-8"
+    assert flag.file.endswith("a.md") and flag.line == 3
+    assert flag.note == "ITI-9 is the query, not ITI-8"

@@ -4,10 +4,10 @@ They hold data only. Deciding functions live beside the noun they decide about (
 `schedule`, `sync`); the store turns rows into these records and back.
 """
 
-from hcflash.records.card import RATING_NAMES, CardContent, CardKind, CardState, LoggedReview, ReviewEntry, StateName, StoredCard
+from hcflash.records.card import RATING_NAMES, CardContent, CardKind, CardState, LoggedRating, LoggedReview, ReviewEntry, StateName, StoredCard
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, ImportReport, SyncReport
-from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, Preview, QueueCounts, ReviewCard, SessionSummary
+from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
 
 __all__ = [
     "BrowseRow",
@@ -18,12 +18,15 @@ __all__ = [
     "CardState",
     "ChangeKind",
     "DeckCounts",
+    "DeckRow",
     "DeckFile",
     "DeckHeader",
     "DoctorReport",
     "ExportCard",
     "ExportSummary",
+    "FlagRow",
     "ImportReport",
+    "LoggedRating",
     "LoggedReview",
     "Note",
     "Preview",

@@ -6,8 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from hcflash.timeutil import from_db, to_db
-
 CardKind = Literal["basic", "reverse", "cloze"]
 StateName = Literal["new", "learning", "review", "relearning"]
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -80,39 +78,6 @@ class CardState:
     def with_changes(self, **changes: Any) -> CardState:
         return replace(self, **changes)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "card_id": self.card_id,
-            "state": self.state,
-            "step": self.step,
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "due": to_db(self.due),
-            "last_review": to_db(self.last_review),
-            "reps": self.reps,
-            "lapses": self.lapses,
-            "suspended": int(self.suspended),
-            "buried_until": to_db(self.buried_until),
-            "leech": int(self.leech),
-        }
-
-    @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> CardState:
-        return cls(
-            card_id=int(row["card_id"]),
-            state=row["state"],
-            step=row["step"],
-            stability=row["stability"],
-            difficulty=row["difficulty"],
-            due=from_db(row["due"]),
-            last_review=from_db(row["last_review"]),
-            reps=int(row["reps"]),
-            lapses=int(row["lapses"]),
-            suspended=bool(row["suspended"]),
-            buried_until=from_db(row["buried_until"]),
-            leech=bool(row["leech"]),
-        )
-
 
 @dataclass(frozen=True)
 class ReviewEntry:
@@ -126,6 +91,15 @@ class ReviewEntry:
     before: CardState
     after: CardState
     origin: str = "hcflash"
+
+
+@dataclass(frozen=True)
+class LoggedRating:
+    """A rating and when it was given, with the card's state before it: what the stats count."""
+
+    reviewed_at: datetime
+    rating: int
+    state_before: StateName
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from hcflash.issue_codes import DeckIssue
@@ -53,6 +54,21 @@ class DoctorReport:
     @property
     def healthy(self) -> bool:
         return not (self.integrity or self.orphans or self.rebuilt_cards)
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """An open flag, with where its card is written, for the deck authors."""
+
+    id: int
+    card_id: int
+    note: str
+    created_at: datetime
+    key: str
+    question: str
+    file: str
+    line: int
+    deck: str
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,17 @@ class QueueCounts:
 
 
 @dataclass(frozen=True)
+class DeckRow:
+    """One deck's own cards (sub-decks not included): active, new, learning due now, reviews due today."""
+
+    name: str
+    total: int
+    new: int
+    learning: int
+    due: int
+
+
+@dataclass(frozen=True)
 class DeckCounts:
     """A deck-list row, like Anki's: cards to study today in this deck and its sub-decks."""
 

@@ -11,11 +11,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from hcflash.errors import StoreError
-from hcflash.records import CardContent, CardState, StoredCard
+from hcflash.records import BrowseRow, CardContent, CardState, StoredCard
 from hcflash.store.base import Table, deck_filter
+from hcflash.store.codec import from_db, state_from_row, to_db
 from hcflash.store.states import StateTable
 from hcflash.sync import KnownCard, SyncPlan
-from hcflash.timeutil import from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class CardTable(Table):
         )
         if not rows:
             raise StoreError(f"no card with id {card_id}")
-        return _card_from_row(rows[0]), CardState.from_dict(rows[0])
+        return _card_from_row(rows[0]), state_from_row(rows[0])
 
     def active(self, decks: Sequence[str] | None = None) -> list[StoredCard]:
         deck_sql, params = deck_filter(decks)
@@ -200,7 +200,7 @@ class CardTable(Table):
 
     def search(
         self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int
-    ) -> list[dict[str, Any]]:
+    ) -> list[BrowseRow]:
         """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters."""
         deck_sql, params = deck_filter(decks)
         where = [deck_sql, "c.retired_at IS NULL"]
@@ -222,4 +222,10 @@ class CardTable(Table):
             f"FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id {join} "
             f"WHERE {' AND '.join(where)} ORDER BY c.file, c.line, c.ord LIMIT ?"
         )
-        return self._rows(sql, [*params, limit])
+        return [
+            BrowseRow(
+                id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
+                due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
+            )
+            for r in self._rows(sql, [*params, limit])
+        ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from hcflash.records import FlagRow
 from hcflash.store.base import Table
-from hcflash.timeutil import to_db
+from hcflash.store.codec import from_db, to_db
 
 
 class FlagTable(Table):
@@ -19,9 +19,10 @@ class FlagTable(Table):
             )
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
-    def open(self) -> list[dict[str, Any]]:
-        return self._rows(
+    def open(self) -> list[FlagRow]:
+        rows = self._rows(
             "SELECT f.id, f.card_id, f.note, f.created_at, c.key, c.question, c.file, c.line, d.name AS deck "
             "FROM card_flags f JOIN cards c ON c.id = f.card_id JOIN decks d ON d.id = c.deck_id "
             "WHERE f.resolved_at IS NULL ORDER BY c.file, c.line, f.id"
         )
+        return [FlagRow(**{**row, "created_at": from_db(row["created_at"])}) for row in rows]

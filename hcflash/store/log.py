@@ -11,10 +11,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from hcflash.errors import StoreError
-from hcflash.records import CardState, LoggedReview, ReviewEntry
+from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
 from hcflash.store.base import Table
+from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 from hcflash.store.states import StateTable
-from hcflash.timeutil import from_db, to_db
 
 
 class StateChanged(StoreError):
@@ -45,13 +45,13 @@ class ReviewLog(Table):
             raise StoreError(f"{self.path}: the store is busy in another process ({exc}); the rating was not saved") from exc
         try:
             row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
-            if not row or CardState.from_dict(row[0]) != before:
+            if not row or state_from_row(row[0]) != before:
                 raise StateChanged(f"card {card_id} changed while it was being rated")
             cur = conn.execute(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [card_id, rating, to_db(reviewed_at), duration_ms,
-                 json.dumps(before.to_dict()), json.dumps(after.to_dict()), origin],
+                 json.dumps(state_row(before)), json.dumps(state_row(after)), origin],
             )
             self._states.write(after)
             conn.execute("COMMIT")
@@ -66,8 +66,8 @@ class ReviewLog(Table):
             id=row["id"], card_id=row["card_id"], rating=row["rating"],
             reviewed_at=from_db(row["reviewed_at"]),  # type: ignore[arg-type]
             duration_ms=row["duration_ms"],
-            before=CardState.from_dict(json.loads(row["state_before"])),
-            after=CardState.from_dict(json.loads(row["state_after"])),
+            before=state_from_row(json.loads(row["state_before"])),
+            after=state_from_row(json.loads(row["state_after"])),
             origin=row["origin"],
         )
 
@@ -124,7 +124,7 @@ class ReviewLog(Table):
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (e.card_id, e.rating, to_db(e.reviewed_at), e.duration_ms,
-                     json.dumps(e.before.to_dict()), json.dumps(e.after.to_dict()), e.origin)
+                     json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.origin)
                     for e in entries
                 ],
             )
@@ -138,12 +138,12 @@ class ReviewLog(Table):
             "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
             ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
         ).fetchall()
-        return {card_id: CardState.from_dict(json.loads(after)) for card_id, after in rows}
+        return {card_id: state_from_row(json.loads(after)) for card_id, after in rows}
 
-    def between(self, start: datetime, end: datetime) -> list[tuple[str, int, str]]:
-        """(reviewed_at, rating, state before) for reviews in [start, end)."""
+    def between(self, start: datetime, end: datetime) -> list[LoggedRating]:
+        """Ratings given in [start, end), oldest first."""
         return [
-            (r[0], r[1], r[2])
+            LoggedRating(from_db(r[0]), r[1], r[2])  # type: ignore[arg-type]
             for r in self.db.execute(
                 "SELECT reviewed_at, rating, json_extract(state_before, '$.state') FROM review_log "
                 "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at",
@@ -151,8 +151,8 @@ class ReviewLog(Table):
             ).fetchall()
         ]
 
-    def times_since(self, start: datetime) -> list[str]:
-        """Timestamps of every review since `start`, for the heatmap."""
-        return [r[0] for r in self.db.execute(
+    def times_since(self, start: datetime) -> list[datetime]:
+        """When each review since `start` was given, for the heatmap."""
+        return [from_db(r[0]) for r in self.db.execute(  # type: ignore[misc]
             "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", [to_db(start)]
         ).fetchall()]

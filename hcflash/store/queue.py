@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from hcflash.records import DeckRow
 from hcflash.store.base import Table, deck_filter
-from hcflash.timeutil import to_db
+from hcflash.store.codec import to_db
 
 
 class QueueQueries(Table):
@@ -71,9 +72,9 @@ class QueueQueries(Table):
         ).fetchone()
         return int(row[0]), int(row[1])
 
-    def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[dict[str, Any]]:
+    def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[DeckRow]:
         """Per deck (own cards only): total active, new available, learning due, reviews due today."""
-        return self._rows(
+        rows = self._rows(
             "SELECT d.name AS name, COUNT(c.id) AS total, "
             f"COALESCE(SUM(s.state = 'new' AND {self._ACTIVE}), 0) AS new, "
             f"COALESCE(SUM(s.state IN ('learning', 'relearning') AND s.due < ? AND {self._ACTIVE}), 0) AS learning, "
@@ -82,3 +83,4 @@ class QueueQueries(Table):
             "LEFT JOIN card_state s ON s.card_id = c.id GROUP BY d.id HAVING total > 0 ORDER BY d.name",
             [to_db(now), to_db(learn_until), to_db(now), to_db(day_end), to_db(now)],
         )
+        return [DeckRow(**row) for row in rows]

@@ -7,7 +7,7 @@ from datetime import datetime
 from hcflash.errors import StoreError
 from hcflash.records import CardState
 from hcflash.store.base import Table
-from hcflash.timeutil import to_db
+from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 
 
 class StateTable(Table):
@@ -17,14 +17,14 @@ class StateTable(Table):
         rows = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
         if not rows:
             raise StoreError(f"no state for card {card_id}")
-        return CardState.from_dict(rows[0])
+        return state_from_row(rows[0])
 
     def save_all(self, states: list[CardState]) -> None:
         with self.db.atomic():
             for state in states:
                 self.save(state)
 
-    _STATE_COLUMNS = [k for k in CardState(card_id=0).to_dict() if k != "card_id"]
+    _STATE_COLUMNS = [k for k in state_row(CardState(card_id=0)) if k != "card_id"]
 
     _UPDATE_STATE = f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in _STATE_COLUMNS)} WHERE card_id = ?"
 
@@ -34,7 +34,7 @@ class StateTable(Table):
 
     def write(self, state: CardState) -> None:
         """The UPDATE alone, for callers already inside a transaction."""
-        values = state.to_dict()
+        values = state_row(state)
         self.db.conn.execute(self._UPDATE_STATE, [values[k] for k in self._STATE_COLUMNS] + [state.card_id])
 
     def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
@@ -48,11 +48,11 @@ class StateTable(Table):
                 )
 
     def all(self) -> dict[int, CardState]:
-        return {r["card_id"]: CardState.from_dict(r) for r in self._rows("SELECT * FROM card_state")}
+        return {r["card_id"]: state_from_row(r) for r in self._rows("SELECT * FROM card_state")}
 
-    def due_times_before(self, end: datetime) -> list[str]:
+    def due_times_before(self, end: datetime) -> list[datetime]:
         """Due times of active, unsuspended cards already studied, due before `end` (overdue included)."""
-        return [r[0] for r in self.db.execute(
+        return [from_db(r[0]) for r in self.db.execute(  # type: ignore[misc]
             "SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card_id "
             "WHERE s.state != 'new' AND s.suspended = 0 AND c.retired_at IS NULL AND s.due < ? ORDER BY s.due",
             [to_db(end)],

@@ -82,7 +82,7 @@ async def test_flag_records_a_note_for_the_authors(make_app, tui_service):
         await pilot.press("enter")
         await pilot.pause()
         flags = tui_service.open_flags()
-        assert [(f["card_id"], f["note"]) for f in flags] == [(card.id, "date is wrong")]
+        assert [(f.card_id, f.note) for f in flags] == [(card.id, "date is wrong")]
 
 
 async def test_card_info_shows_history(make_app, tui_service):
