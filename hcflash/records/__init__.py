@@ -4,12 +4,24 @@ They hold data only. Deciding functions live beside the noun they decide about (
 `schedule`, `sync`); the store turns rows into these records and back.
 """
 
-from hcflash.records.card import RATING_NAMES, CardContent, CardKind, CardState, LoggedRating, LoggedReview, ReviewEntry, StateName, StoredCard
+from hcflash.records.card import (
+    MAX_ANSWER_MS,
+    RATING_NAMES,
+    CardContent,
+    CardKind,
+    CardState,
+    LoggedRating,
+    LoggedReview,
+    ReviewEntry,
+    StateName,
+    StoredCard,
+)
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
 from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
 from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
 
 __all__ = [
+    "MAX_ANSWER_MS",
     "BrowseRow",
     "CardChange",
     "CardContent",

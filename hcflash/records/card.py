@@ -9,6 +9,7 @@ from typing import Any, Literal
 CardKind = Literal["basic", "reverse", "cloze"]
 StateName = Literal["new", "learning", "review", "relearning"]
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+MAX_ANSWER_MS = 60_000  # like Anki's "maximum answer seconds": a card left open doesn't skew stats
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hcflash.anki.export import note_id_from_guid
 from hcflash.errors import ExportError
-from hcflash.export.anki import note_id_from_guid
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import fsrs
 
+from hcflash.anki.html import inline_html, markdown_html
 from hcflash.errors import ExportError
-from hcflash.export.html import inline_html, markdown_html
-from hcflash.records import CardState, ExportCard, ExportSummary, StoredCard
+from hcflash.records import MAX_ANSWER_MS, CardState, ExportCard, ExportSummary, StoredCard
 from hcflash.settings import Settings
 from hcflash.stats import study_day
 
@@ -32,7 +32,7 @@ BASIC_FIELDS = ("Front", "Back", "Source", "Id", "Reverse")
 CLOZE_FIELDS = ("Text", "Extra", "Source", "Id")
 GUID_PREFIX = "hcflash:"
 DECK_CONFIG_NAME = "hcflash"
-MAX_ANSWER_MS = 60_000
+
 
 CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }
 .nightMode .card { color: #eee; background: #222; }

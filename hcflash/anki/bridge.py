@@ -1,0 +1,100 @@
+"""The collection's side of Anki export and import: what to export from the store, and how reviews
+done in Anki join the log (no duplicates; the affected cards' states replayed from the merged history)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hcflash import schedule
+from hcflash.records import CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
+
+if TYPE_CHECKING:
+    from hcflash.service import StudyService
+
+
+class AnkiBridge:
+    def __init__(self, col: StudyService) -> None:
+        self.col = col
+
+    def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
+        store = self.col.store
+        states = store.states.all()
+        reviews = store.log.for_export()
+        return [
+            ExportCard(card, states[card.id], tuple(reviews.get(card.id, ())))
+            for card in store.cards.active(decks)
+        ]
+
+    def export(
+        self, out: Path, decks: Sequence[str] | None = None, with_progress: bool = True,
+        on_start: Callable[[int], None] = lambda total: None,
+        advance: Callable[[int], None] = lambda n: None,
+    ) -> ExportSummary:
+        """Write an .apkg; `on_start(total notes)` and `advance(n)` drive a progress bar."""
+        from hcflash.anki.export import export_anki
+
+        store = self.col.store
+        items = self.export_items(decks)
+        on_start(len({i.card.note_id for i in items}))
+        html = store.html.cached()
+        known = set(html)
+        summary = export_anki(items, out, self.col.settings, self.col.now(), with_progress, advance, html)
+        store.html.save({key: fields for key, fields in html.items() if key not in known})
+        return summary
+
+    def import_reviews(self, path: Path) -> ImportReport:
+        """Merge reviews done in Anki into the log (no duplicates), then rebuild those cards' states."""
+        from hcflash.anki.package import is_known, millis, read_package
+
+        store, settings = self.col.store, self.col.settings
+        package = read_package(path)
+        existing = store.log.all()
+        cards: dict[str, StoredCard | None] = {}
+        added: dict[int, list[tuple[datetime, int, int]]] = {}
+        seen: dict[int, set[int]] = {}
+        unknown_cards: set[str] = set()
+        already = 0
+        for review in package.reviews:
+            if review.card_key not in cards:
+                cards[review.card_key] = store.cards.by_key(review.card_key)
+            card = cards[review.card_key]
+            if card is None:
+                unknown_cards.add(review.card_key)
+                continue
+            known = seen.setdefault(card.id, {millis(e.reviewed_at) for e in existing.get(card.id, ())})
+            if is_known(review, known):
+                already += 1
+                continue
+            known.add(review.revlog_id)
+            added.setdefault(card.id, []).append((review.reviewed_at, review.rating, review.duration_ms))
+        scheduler = schedule.make_scheduler(replace(settings, fuzz=False))
+        new_entries: list[ReviewEntry] = []
+        final_states: list[CardState] = []
+        for card_id, imported in added.items():
+            current = store.states.get(card_id)
+            timeline = sorted(
+                [(e.reviewed_at, e.rating, e.duration_ms, None) for e in existing.get(card_id, ())]
+                + [(at, rating, duration, "anki") for at, rating, duration in imported],
+                key=lambda row: row[0],
+            )
+            state = CardState(card_id=card_id)
+            for at, rating, duration, origin in timeline:
+                after = schedule.review(scheduler, state, rating, at, settings)
+                if origin:
+                    new_entries.append(ReviewEntry(0, card_id, rating, at, duration, state, after, origin))
+                state = after
+            final_states.append(
+                state.with_changes(
+                    suspended=current.suspended or state.suspended,
+                    buried_until=current.buried_until,
+                    leech=current.leech or state.leech,
+                )
+            )
+        store.log.merge(new_entries, final_states)
+        self.col.review.forget_previews()
+        self.col.limits.forget()
+        return ImportReport(len(new_entries), len(final_states), already, package.unknown_notes, tuple(sorted(unknown_cards)))

@@ -1,0 +1,23 @@
+"""The card browser's search: the learner's words as a safe full-text query, plus filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hcflash.records import BrowseRow
+from hcflash.store import Store
+
+
+def fts_query(text: str) -> str | None:
+    """A user's words as a safe FTS5 query: each word quoted and matched as a prefix, all required."""
+    words = [w.replace('"', "") for w in text.split()]
+    terms = [f'"{w}"*' for w in words if w]
+    return " ".join(terms) or None
+
+
+def browse(
+    store: Store, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
+    state: str | None = None, limit: int = 500,
+) -> list[BrowseRow]:
+    """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
+    return store.cards.search(fts_query(query), decks, tag or None, state or None, limit)

@@ -1,0 +1,132 @@
+"""Sync: scan the deck folders, plan what changes (`sync.plan_sync`), and apply it in one transaction.
+
+The scan reads only the files whose size or mtime moved, and parses only those whose content hash
+changed, so a sync with nothing edited is near-instant; any error in any deck stops the sync before
+the store is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hcflash.cards import expand_note
+from hcflash.errors import ConfigError, DeckError
+from hcflash.issue_codes import DeckIssue
+from hcflash.locations import deck_files
+from hcflash.records import CardContent, DeckFile, SyncReport
+from hcflash.store import FileRecord
+from hcflash.sync import SyncPlan, plan_sync
+
+if TYPE_CHECKING:
+    from hcflash.service import StudyService
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    record: FileRecord
+    deck: DeckFile
+
+
+@dataclass
+class DeckScan:
+    """What the deck folders hold compared with the store's file index."""
+
+    parsed: list[ParsedFile] = field(default_factory=list)  # files whose content changed, parsed
+    touched: list[FileRecord] = field(default_factory=list)  # files with a new mtime but the same content
+    current: set[str] = field(default_factory=set)  # every deck file found
+    issues: list[DeckIssue] = field(default_factory=list)
+    skipped: int = 0
+
+
+def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
+    """Find every deck file below `roots`, reading and parsing only those that changed since `index`."""
+    scan = DeckScan()
+    for root in roots:
+        for path in deck_files(root):
+            key = str(path.resolve())
+            if key in scan.current:
+                continue
+            scan.current.add(key)
+            stat = path.stat()
+            known = index.get(key)
+            if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+                scan.skipped += 1
+                continue
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            record = FileRecord(key, digest, stat.st_size, stat.st_mtime_ns)
+            if known and known.content_hash == digest:
+                scan.touched.append(record)  # touched but not edited: remember the new mtime only
+                scan.skipped += 1
+                continue
+            from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck  # only when a file changed
+
+            try:
+                text = decode_deck_bytes(data, path)
+            except DeckError as exc:
+                scan.issues.extend(exc.issues)
+                continue
+            relative = path.relative_to(root) if root.is_dir() else Path(path.name)
+            deck = parse_deck(text, Path(key), deck_name_from_path(relative))
+            scan.issues.extend(deck.issues)
+            scan.parsed.append(ParsedFile(record, deck))
+    return scan
+
+
+class DeckSync:
+    """Keeps the store in line with the deck folders."""
+
+    def __init__(self, col: StudyService) -> None:
+        self.col = col
+
+    def run(self) -> SyncReport:
+        """Bring the store in line with the deck folders: all of it in one transaction, or nothing."""
+        store = self.col.store
+        roots = self.col.deck_dirs()
+        for root in roots:
+            if not root.exists():
+                raise ConfigError(f"deck folder {root} does not exist")
+        index = store.cards.file_index()
+        scan = scan_decks(roots, index)
+        errors = [i for i in scan.issues if i.severity == "error"]
+        if errors:
+            raise DeckError(errors)
+        removed = sorted(set(index) - scan.current)
+        if not scan.parsed and not removed:
+            # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
+            if scan.touched:
+                store.cards.apply_sync(SyncPlan(), scan.touched, [], {}, self.col.now())
+            return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped)
+        contents: list[CardContent] = []
+        descriptions: dict[str, str] = {}
+        for item in scan.parsed:
+            header = item.deck.header
+            if header.description:
+                descriptions[header.name] = header.description
+            for note in item.deck.notes:
+                contents.extend(expand_note(note, header, item.record.path))
+        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.cards.known())
+        if plan.issues:
+            raise DeckError(plan.issues)
+        store.cards.apply_sync(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, self.col.now())
+        self.col.review.forget_previews()
+        changed = sum(u.content_changed for u in plan.updates)
+        revived = sum(u.revived for u in plan.updates)
+        moved = sum(u.moved and not u.content_changed and not u.revived for u in plan.updates)
+        live = store.cards.count()
+        return SyncReport(
+            added=len(plan.inserts),
+            changed=changed,
+            moved=moved,
+            retired=len(plan.retire_ids),
+            revived=revived,
+            unchanged=live - len(plan.inserts) - changed - moved - revived,
+            carried=len(plan.carries),
+            files_parsed=len(scan.parsed),
+            files_skipped=scan.skipped,
+            warnings=tuple(i for i in scan.issues if i.severity == "warning"),
+        )

@@ -1,1 +1,0 @@
-"""Writers for outside formats, one module each."""

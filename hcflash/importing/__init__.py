@@ -1,1 +1,0 @@
-"""Readers for outside formats, one module each."""
