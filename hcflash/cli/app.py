@@ -1,0 +1,93 @@
+"""The `hcflash` command group and what every command shares: the session (store and deck folders,
+opened lazily) and the one place user mistakes become a clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hcflash.errors import DeckError, HcflashError
+from hcflash.exit_codes import EXIT_DECK_ERROR, EXIT_ERROR
+from hcflash.locations import default_db_path
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Session:
+    """What the commands share: where the store is and which deck folders to use, opened lazily."""
+
+    def __init__(self, db: Path | None, decks: tuple[Path, ...]) -> None:
+        self.db_path = db or default_db_path()
+        self.deck_dirs = decks
+        self._service: Any = None
+
+    def service(self, exclusive: bool = False) -> Any:
+        """The StudyService over the store; `exclusive` for a review session (see Store.open)."""
+        if self._service is None:
+            from hcflash.service import StudyService
+            from hcflash.store import Store
+
+            self._service = StudyService(Store.open(self.db_path, exclusive=exclusive), self.deck_dirs or None)
+            self._service.daily_backup()
+        return self._service
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.store.close()
+
+
+def _report_deck_error(exc: DeckError) -> None:
+    for issue in exc.issues:
+        click.echo(str(issue), err=True)
+    click.echo(f"{len(exc.issues)} problem(s) in the decks; the store was not changed.", err=True)
+
+
+def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's own errors into a message and an exit code, once, at the edge."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DeckError as exc:
+            _report_deck_error(exc)
+            sys.exit(EXIT_DECK_ERROR)
+        except HcflashError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Store file (default: $HCFLASH_DB, else the user data folder).")
+@click.option(
+    "--decks", "decks", multiple=True, type=click.Path(path_type=Path),
+    help="Deck folder to use instead of the bundled decks (repeatable).",
+)
+@click.version_option(package_name="hcflash")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
+    """Spaced-repetition flashcards for US healthcare interoperability.
+
+    With no command, syncs the decks and opens today's review.
+
+    \b
+    Examples:
+      hcflash                     review what is due in all decks
+      hcflash review "Healthcare Interop::USCDI"
+      hcflash --decks ./decks check --fix
+      hcflash status
+    """
+    session = Session(db, decks)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        from hcflash.cli.study import review
+
+        ctx.invoke(review, deck=None, plain=False, home=True)
