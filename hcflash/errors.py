@@ -37,8 +37,8 @@ class ConfigError(HcflashError):
     """A setting or command-line value is not valid."""
 
 
-class ExportError(HcflashError):
-    """An export or import of an outside format failed."""
+class AnkiError(HcflashError):
+    """Export to, import from, or sync with Anki failed, or the `anki` library is missing."""
 
 
 class ReviewError(HcflashError):

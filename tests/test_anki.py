@@ -12,7 +12,7 @@ pytest.importorskip("anki")
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402  # isort: skip
 from anki.scheduler_pb2 import CardAnswer  # noqa: E402
 
-from hcflash.anki.export import BASIC_MODEL_ID, CLOZE_MODEL_ID  # noqa: E402
+from hcflash.anki.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID  # noqa: E402
 from hcflash.service import StudyService  # noqa: E402
 from hcflash.settings import Settings  # noqa: E402
 from hcflash.store import Store  # noqa: E402

@@ -18,85 +18,13 @@ from pathlib import Path
 import fsrs
 
 from hcflash.anki.html import inline_html, markdown_html
-from hcflash.errors import ExportError
+from hcflash.anki.keys import anki_ord, note_guid
+from hcflash.anki.library import require_anki
+from hcflash.anki.notetypes import BASIC_FIELDS, BASIC_MODEL_ID, CLOZE_FIELDS, CLOZE_MODEL_ID, create_notetypes
+from hcflash.errors import AnkiError
 from hcflash.records import MAX_ANSWER_MS, CardState, ExportCard, ExportSummary, StoredCard
 from hcflash.settings import Settings
 from hcflash.stats import study_day
-
-# Frozen: Anki treats a changed field list under the same id as a conflicting note type.
-BASIC_MODEL_ID = 1_755_000_000_001
-CLOZE_MODEL_ID = 1_755_000_000_002
-BASIC_MODEL_NAME = "hcflash Basic"
-CLOZE_MODEL_NAME = "hcflash Cloze"
-BASIC_FIELDS = ("Front", "Back", "Source", "Id", "Reverse")
-CLOZE_FIELDS = ("Text", "Extra", "Source", "Id")
-GUID_PREFIX = "hcflash:"
-DECK_CONFIG_NAME = "hcflash"
-
-
-CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }
-.nightMode .card { color: #eee; background: #222; }
-.source { margin-top: 1.5em; font-size: 0.7em; opacity: 0.75; }
-table { border-collapse: collapse; } th, td { border: 1px solid #888; padding: 0.2em 0.5em; }
-.cloze { font-weight: bold; color: #0a5fb4; } .nightMode .cloze { color: #6cb4ff; }"""
-SOURCE_HTML = '<div class="source">{{Source}}</div>'
-
-
-def note_guid(note_id: str) -> str:
-    return GUID_PREFIX + note_id
-
-
-def note_id_from_guid(guid: str) -> str | None:
-    return guid[len(GUID_PREFIX):] if guid.startswith(GUID_PREFIX) else None
-
-
-def _load_anki():  # noqa: ANN202 - the anki modules, imported only when exporting
-    try:
-        from anki import notes_pb2
-        from anki.collection import Collection, ExportAnkiPackageOptions
-    except ImportError as exc:
-        raise ExportError("Anki export needs the anki package: pip install 'hcflash[anki]'") from exc
-    return Collection, ExportAnkiPackageOptions, notes_pb2
-
-
-def _add_notetype(col, name: str, fields: Sequence[str], templates: list[tuple[str, str, str]], model_id: int, cloze: bool) -> None:  # noqa: ANN001
-    models = col.models
-    model = models.new(name)
-    if cloze:
-        model["type"] = 1
-    for field in fields:
-        models.add_field(model, models.new_field(field))
-    for template_name, qfmt, afmt in templates:
-        template = models.new_template(template_name)
-        template["qfmt"], template["afmt"] = qfmt, afmt
-        models.add_template(model, template)
-    model["css"] = CSS
-    # Fixed field and template ids too: Anki compares them to decide whether an incoming note type is
-    # the one it already has; random ids would make every re-import a "conflicting" note type.
-    for index, field in enumerate(model["flds"]):
-        field["id"] = model_id * 100 + index
-    for index, template in enumerate(model["tmpls"]):
-        template["id"] = model_id * 100 + 50 + index
-    added = models.add_dict(model)
-    # Anki assigns ids on add; give the type its fixed id so every export names the same note type.
-    for table, column in (("notetypes", "id"), ("fields", "ntid"), ("templates", "ntid")):
-        col.db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", model_id, added.id)
-
-
-def _create_notetypes(col) -> None:  # noqa: ANN001
-    _add_notetype(
-        col, BASIC_MODEL_NAME, BASIC_FIELDS,
-        [
-            ("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}" + SOURCE_HTML),
-            ("Card 2", "{{#Reverse}}{{Back}}{{/Reverse}}", "{{FrontSide}}<hr id=answer>{{Front}}" + SOURCE_HTML),
-        ],
-        BASIC_MODEL_ID, cloze=False,
-    )
-    _add_notetype(
-        col, CLOZE_MODEL_NAME, CLOZE_FIELDS,
-        [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Extra}}" + SOURCE_HTML)],
-        CLOZE_MODEL_ID, cloze=True,
-    )
 
 
 def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa: ANN001
@@ -142,12 +70,6 @@ def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
     }
 
 
-def _anki_ord(card: StoredCard) -> int:
-    if card.kind == "cloze":
-        return card.ord - 1
-    return 1 if card.kind == "reverse" else 0
-
-
 def _interval_days(due: datetime | None, since: datetime | None) -> int:
     if due is None or since is None:
         return 0
@@ -163,6 +85,7 @@ def _revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
     return -max(1, (due_ms - at_ms) // 1000)
 
 
+DECK_CONFIG_NAME = "hcflash"
 _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
@@ -183,7 +106,10 @@ def export_anki(
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
     written with a few bulk statements into the temporary collection, which Anki's own exporter
     packages. Nothing here writes the file format itself."""
-    Collection, ExportAnkiPackageOptions, notes_pb2 = _load_anki()
+    require_anki("export")
+    from anki import notes_pb2
+    from anki.collection import Collection, ExportAnkiPackageOptions
+
     cache = {} if html_cache is None else html_cache
     notes: dict[str, list[ExportCard]] = {}
     for item in items:
@@ -193,7 +119,7 @@ def export_anki(
         col = Collection(str(Path(tmp) / "collection.anki2"))
         try:
             col.set_config("rollover", settings.rollover_hour)
-            _create_notetypes(col)
+            create_notetypes(col)
             deck_ids: dict[str, int] = {}
             groups = list(notes.items())
             for start in range(0, len(groups), CHUNK):
@@ -240,10 +166,10 @@ def export_anki(
                 ),
                 limit=None,
             )
-        except ExportError:
+        except AnkiError:
             raise
         except Exception as exc:  # the anki backend raises its own types; name the file that failed
-            raise ExportError(f"{out}: Anki export failed: {exc}") from exc
+            raise AnkiError(f"{out}: Anki export failed: {exc}") from exc
         finally:
             col.close()
     return ExportSummary(len(notes), len(items), reviews_written, out)
@@ -290,7 +216,7 @@ def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: 
     for position, (note_id, group) in enumerate(groups):
         anki_cards = cards_by_note.get(note_rows[note_guid(note_id)], {})
         for item in group:
-            anki_id = anki_cards.get(_anki_ord(item.card))
+            anki_id = anki_cards.get(anki_ord(item.card))
             if anki_id is None:
                 continue
             card_rows.append(_card_row(anki_id, item.state, position, today_anki, today_day, settings))

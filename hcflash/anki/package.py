@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hcflash.anki.export import note_id_from_guid
-from hcflash.errors import ExportError
+from hcflash.anki.keys import key_for_anki_card, note_id_from_guid
+from hcflash.anki.library import require_anki
+from hcflash.errors import AnkiError
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,14 @@ class AnkiPackageReviews:
 _ANSWERED_TYPES = (0, 1, 2, 3)
 
 
-def _card_key(note_id: str, model_is_cloze: bool, ord_: int) -> str:
-    if model_is_cloze:
-        return f"{note_id}#c{ord_ + 1}"
-    return note_id + "#reverse" if ord_ == 1 else note_id
-
-
 def read_package(path: Path) -> AnkiPackageReviews:
     """Every answered review of an hcflash note in the package, and the notes it did not recognize."""
-    try:
-        from anki._backend import RustBackend
-        from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-    except ImportError as exc:
-        raise ExportError("Anki import needs the anki package: pip install 'hcflash[anki]'") from exc
+    require_anki("import")
+    from anki._backend import RustBackend
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
     if not path.is_file():
-        raise ExportError(f"{path}: no such file")
+        raise AnkiError(f"{path}: no such file")
     with tempfile.TemporaryDirectory(prefix="hcflash-import-") as tmp:
         col_path = str(Path(tmp) / "collection.anki2")
         try:
@@ -75,7 +69,7 @@ def read_package(path: Path) -> AnkiPackageReviews:
                     )
                 )
         except Exception as exc:  # the anki backend raises its own types; say which file
-            raise ExportError(f"{path}: not a readable Anki package ({exc})") from exc
+            raise AnkiError(f"{path}: not a readable Anki package ({exc})") from exc
         try:
             return _collect(col)
         finally:
@@ -93,7 +87,7 @@ def _collect(col) -> AnkiPackageReviews:  # noqa: ANN001 - an anki Collection
             unknown.append(str(first_field)[:60] or guid)
             continue
         for cid, ord_ in col.db.all("SELECT id, ord FROM cards WHERE nid = ?", nid):
-            key = _card_key(note_id, mid in cloze_models, ord_)
+            key = key_for_anki_card(note_id, mid in cloze_models, ord_)
             for revlog_id, ease, time_ms, kind in col.db.all(
                 "SELECT id, ease, time, type FROM revlog WHERE cid = ? ORDER BY id", cid
             ):
