@@ -91,32 +91,39 @@ class ReviewSession:
 
     # -- rating -----------------------------------------------------------------------------
 
-    def preview(self, card_id: int) -> dict[int, Preview]:
-        """What each rating would do, as intervals; `rate` stores exactly these results."""
-        now = self.col.now()
-        state = self.col.store.states.get(card_id)
-        cached = self._previews.get(card_id)
+    def _outcomes(self, state: CardState, now: datetime) -> dict[int, CardState]:
+        """The state each rating gives, computed once per card state: fsrs fuzzes at random, so the
+        outcome the learner was shown is kept and stored as it was shown."""
+        cached = self._previews.get(state.card_id)
         if cached is None or cached[0] != state:
             settings = self.col.settings
             cached = (state, schedule.preview(schedule.make_scheduler(settings), state, now, settings))
-            self._previews[card_id] = cached
+            self._previews[state.card_id] = cached
+        return cached[1]
+
+    def preview(self, card_id: int) -> dict[int, Preview]:
+        """What each rating would do, as intervals; `rate` stores exactly these results."""
+        now = self.col.now()
+        outcomes = self._outcomes(self.col.store.states.get(card_id), now)
         return {
             rating: Preview(rating, after, (after.due or now) - (after.last_review or now))
-            for rating, after in cached[1].items()
+            for rating, after in outcomes.items()
         }
 
     def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
         """Record a rating; committed to disk before this returns."""
         if rating not in schedule.RATINGS:
             raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
+        now = self.col.now()
         if duration_ms is None and card_id in self._shown_at:
-            duration_ms = int((self.col.now() - self._shown_at[card_id]).total_seconds() * 1000)
+            duration_ms = int((now - self._shown_at[card_id]).total_seconds() * 1000)
         if duration_ms is not None:
             duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
         for attempt in range(3):
+            # One read here, and the store's compare-and-set read inside the write transaction.
             before = self.col.store.states.get(card_id)
-            after = self.preview(card_id)[rating].state
-            reviewed_at = after.last_review or self.col.now()
+            after = self._outcomes(before, now)[rating]
+            reviewed_at = after.last_review or now
             try:
                 log_id = self.col.store.log.record(card_id, rating, reviewed_at, duration_ms, before, after)
                 break
