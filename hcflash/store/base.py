@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+
+from hcflash.errors import StoreError
+
+
+def write_failure(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
+    """The learner's words for a write SQLite refused, or None for a fault that is a bug."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: the store is busy in another hcflash process; nothing was changed, try again")
+    if "full" in text:
+        return StoreError(f"{path}: the disk is full; nothing was changed (free some space and try again)")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: the store is read-only; nothing was changed")
+    return None
 
 
 def deck_filter(decks: Sequence[str] | None, alias: str = "d") -> tuple[str, list[Any]]:
@@ -22,11 +39,24 @@ def deck_filter(decks: Sequence[str] | None, alias: str = "d") -> tuple[str, lis
 class Table:
     """One group of tables, over the store's one connection."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, path: Path) -> None:
         self.db = db
+        self.path = path
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction; a busy, full or read-only store becomes a StoreError and changes nothing."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            failure = write_failure(self.path, exc)
+            if failure is None:
+                raise
+            raise failure from exc
 
     # Reads go straight to the sqlite3 connection: the review loop runs a handful of them per card
-    # and sqlite-utils' query wrapper costs more than the queries. Writes go through db.atomic().
+    # and sqlite-utils' query wrapper costs more than the queries. Writes go through _write().
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         cursor = self.db.conn.execute(sql, params)
         names = [column[0] for column in cursor.description]

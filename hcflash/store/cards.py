@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -58,8 +59,8 @@ def _card_from_row(row: dict[str, Any]) -> StoredCard:
 class CardTable(Table):
     """The `decks`, `deck_files` and `cards` tables: what sync writes, and card lookups and search."""
 
-    def __init__(self, db: Database, states: StateTable) -> None:
-        super().__init__(db)
+    def __init__(self, db: Database, path: Path, states: StateTable) -> None:
+        super().__init__(db, path)
         self._states = states
 
     def file_index(self) -> dict[str, FileRecord]:
@@ -95,7 +96,7 @@ class CardTable(Table):
     ) -> None:
         """Write a sync plan and the new file index in one transaction (all or nothing)."""
         stamp = to_db(now)
-        with self.db.atomic():
+        with self._write():
             names = {c.deck for c in plan.inserts} | {u.content.deck for u in plan.updates} | set(descriptions)
             deck_ids = self._deck_ids(names, stamp)  # type: ignore[arg-type]
             for name, text in descriptions.items():

@@ -33,14 +33,14 @@ class Store:
     def __init__(self, db: Database, path: Path) -> None:
         self.db = db
         self.path = path
-        self.settings = SettingsTable(db)
-        self.states = StateTable(db)
-        self.cards = CardTable(db, self.states)
-        self.queue = QueueQueries(db)
-        self.log = ReviewLog(db, self.states, path)
-        self.flags = FlagTable(db)
-        self.html = HtmlCache(db)
-        self.integrity = IntegrityChecks(db)
+        self.settings = SettingsTable(db, path)
+        self.states = StateTable(db, path)
+        self.cards = CardTable(db, path, self.states)
+        self.queue = QueueQueries(db, path)
+        self.log = ReviewLog(db, path, self.states)
+        self.flags = FlagTable(db, path)
+        self.html = HtmlCache(db, path)
+        self.integrity = IntegrityChecks(db, path)
 
     @classmethod
     def open(cls, path: Path, exclusive: bool = False) -> Store:

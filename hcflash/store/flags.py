@@ -13,7 +13,7 @@ class FlagTable(Table):
     """The `card_flags` table: cards learners marked as wrong, with their notes."""
 
     def add(self, card_id: int, note: str, now: datetime) -> int:
-        with self.db.atomic():
+        with self._write():
             cur = self.db.execute(
                 "INSERT INTO card_flags(card_id, note, created_at) VALUES (?, ?, ?)", [card_id, note, to_db(now)]
             )

@@ -14,7 +14,7 @@ class HtmlCache(Table):
         return {key: json.loads(fields) for key, fields in self.db.conn.execute("SELECT content_key, fields FROM card_html")}
 
     def save(self, rendered: dict[str, dict[str, str]]) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO card_html(content_key, fields) VALUES (?, ?)",
                 [(key, json.dumps(fields, ensure_ascii=False)) for key, fields in rendered.items()],

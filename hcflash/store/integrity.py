@@ -25,7 +25,7 @@ class IntegrityChecks(Table):
         }
 
     def fix_orphans(self, found: dict[str, list[int]]) -> None:
-        with self.db.atomic():
+        with self._write():
             conn = self.db.conn
             conn.executemany("DELETE FROM card_state WHERE card_id = ?", [(i,) for i in found["card_state without a card"]])
             conn.executemany("DELETE FROM review_log WHERE id = ?", [(i,) for i in found["review_log without a card"]])

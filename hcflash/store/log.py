@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
-from hcflash.store.base import Table
+from hcflash.store.base import Table, write_failure
 from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 from hcflash.store.states import StateTable
 
@@ -24,10 +24,9 @@ class StateChanged(StoreError):
 class ReviewLog(Table):
     """The `review_log` table: every rating with the state before and after it."""
 
-    def __init__(self, db: Database, states: StateTable, path: Path) -> None:
-        super().__init__(db)
+    def __init__(self, db: Database, path: Path, states: StateTable) -> None:
+        super().__init__(db, path)
         self._states = states
-        self.path = path
 
     def record(
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
@@ -55,9 +54,12 @@ class ReviewLog(Table):
             )
             self._states.write(after)
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            failure = write_failure(self.path, exc) if isinstance(exc, sqlite3.OperationalError) else None
+            if failure is not None:
+                raise failure from exc
             raise
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
@@ -80,7 +82,7 @@ class ReviewLog(Table):
 
     def undo(self, entry: ReviewEntry) -> None:
         """Remove a review and put the card back as it was before it, together."""
-        with self.db.atomic():
+        with self._write():
             self.db.execute("DELETE FROM review_log WHERE id = ?", [entry.id])
             self._states.save(entry.before)
 
@@ -118,7 +120,7 @@ class ReviewLog(Table):
 
     def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
         """Add reviews that came from elsewhere and set the affected cards' states, all or nothing."""
-        with self.db.atomic():
+        with self._write():
             self.db.conn.executemany(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

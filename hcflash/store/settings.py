@@ -15,7 +15,7 @@ class SettingsTable(Table):
         return {r["key"]: json.loads(r["value"]) for r in self._rows("SELECT key, value FROM settings")}
 
     def save(self, values: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self._write():
             for key, value in values.items():
                 self.db.execute(
                     "INSERT INTO settings(key, value) VALUES (?, ?) "

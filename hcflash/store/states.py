@@ -20,7 +20,7 @@ class StateTable(Table):
         return state_from_row(rows[0])
 
     def save_all(self, states: list[CardState]) -> None:
-        with self.db.atomic():
+        with self._write():
             for state in states:
                 self.save(state)
 
@@ -29,7 +29,7 @@ class StateTable(Table):
     _UPDATE_STATE = f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in _STATE_COLUMNS)} WHERE card_id = ?"
 
     def save(self, state: CardState) -> None:
-        with self.db.atomic():
+        with self._write():
             self.write(state)
 
     def write(self, state: CardState) -> None:
@@ -38,7 +38,7 @@ class StateTable(Table):
         self.db.conn.execute(self._UPDATE_STATE, [values[k] for k in self._STATE_COLUMNS] + [state.card_id])
 
     def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
-        with self.db.atomic():
+        with self._write():
             if suspended is not None:
                 self.db.execute("UPDATE card_state SET suspended = ? WHERE card_id = ?", [int(suspended), card_id])
             if buried_until != "keep":

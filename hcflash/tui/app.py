@@ -1,8 +1,15 @@
-"""The hcflash Textual app: a stack of screens over one StudyService."""
+"""The hcflash Textual app: a stack of screens over one StudyService.
+
+Attributes down, messages up: screens read the service through the typed `app` getter and post
+messages (`HomeScreen.Study`, `ReviewScreen.Finished`, `ReviewScreen.Leave`, `SummaryScreen.Leave`)
+that the app turns into navigation. Every project error, from an action or from a worker, ends in
+`report_error` (see `tui/base.py`): one notice, never a traceback.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -11,7 +18,11 @@ from textual.screen import Screen
 from hcflash.errors import DeckError, HcflashError
 from hcflash.records import SyncReport
 from hcflash.service import StudyService
-from hcflash.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from hcflash.tui.screens.home import HomeScreen
+    from hcflash.tui.screens.review import ReviewScreen
+    from hcflash.tui.screens.summary import SummaryScreen
 
 
 class HcflashApp(App[None]):
@@ -42,26 +53,39 @@ class HcflashApp(App[None]):
             # Straight to the first card; the deck list is built only if the learner goes home.
             self.start_review(self.start_decks)
         else:
+            from hcflash.tui.screens.home import HomeScreen
+
             self.push_screen(HomeScreen())
 
-    # -- navigation used by screens and the command palette ---------------------------------
+    # -- navigation: what the screens' messages ask for ---------------------------------------
 
     def start_review(self, decks: list[str] | None) -> None:
         from hcflash.tui.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen(decks))
 
-    def show_summary(self, review: Screen) -> None:
-        from hcflash.tui.screens.summary import SummaryScreen
-
-        self.switch_screen(SummaryScreen(self.service.session_summary()))
-
     def go_home(self) -> None:
         """Back to the deck list, building it if the session started straight in review."""
+        from hcflash.tui.screens.home import HomeScreen
+
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             self.switch_screen(HomeScreen())
+
+    def on_home_screen_study(self, message: HomeScreen.Study) -> None:
+        self.start_review(message.decks)
+
+    def on_review_screen_finished(self, message: ReviewScreen.Finished) -> None:
+        from hcflash.tui.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(self.service.session_summary()))
+
+    def on_review_screen_leave(self, message: ReviewScreen.Leave) -> None:
+        self.go_home()
+
+    def on_summary_screen_leave(self, message: SummaryScreen.Leave) -> None:
+        self.go_home()
 
     def action_open_browse(self) -> None:
         from hcflash.tui.screens.browse import BrowseScreen
@@ -84,15 +108,21 @@ class HcflashApp(App[None]):
         else:
             self.action_show_help_panel()
 
-    def report_error(self, exc: HcflashError) -> None:
-        """The TUI's one place for user-facing errors: a notification, never a traceback."""
+    # -- the one error path ---------------------------------------------------------------------
+
+    def report_error(self, exc: BaseException) -> None:
+        """The TUI's one place for errors: a notification, never a traceback. A project error says
+        what to do; anything else is a bug, shown by its type so it can be reported."""
         if isinstance(exc, DeckError):
             lines = [str(i) for i in exc.issues[:5]]
             more = len(exc.issues) - len(lines)
             message = "\n".join(lines) + (f"\n… and {more} more" if more > 0 else "")
             self.notify(message, title="Deck errors: nothing was changed", severity="error", timeout=15, markup=False)
-        else:
+        elif isinstance(exc, HcflashError):
             self.notify(str(exc), severity="error", timeout=10, markup=False)
+        else:
+            self.notify(f"{type(exc).__name__}: {exc}", title="Unexpected error (a bug: please report it)",
+                        severity="error", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select
+from textual.worker import get_current_worker
 
 from hcflash.cards import cloze_plain
 from hcflash.records import BrowseRow
 from hcflash.text_safety import plain_text
+from hcflash.tui.base import HcflashScreen, reports_errors
 
 STATES = [("New", "new"), ("Learning", "learning"), ("Review", "review"), ("Relearning", "relearning"), ("Suspended", "suspended")]
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(HcflashScreen):
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Search"),
         Binding("enter", "info", "Info", show=False),
@@ -24,8 +26,12 @@ class BrowseScreen(Screen):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[int, BrowseRow] = {}
+
     def compose(self) -> ComposeResult:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = self.app.service
         decks = [(Text(plain_text(d.name)), d.name) for d in service.deck_counts()]
         yield Header()
         yield Input(placeholder="Search cards (words match as prefixes)", id="search")
@@ -46,20 +52,33 @@ class BrowseScreen(Screen):
         value = self.query_one(selector, Select).value
         return None if value is Select.NULL else str(value)
 
-    def refresh_rows(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+    def refresh_rows(self, keep_row: int | None = None) -> None:
+        """Search again with the current query and filters, off the UI thread; a newer search
+        cancels an older one, so typing is never held up by a stale query."""
         deck = self._value("#deck-filter")
-        rows = service.browse(
+        self.search(
             self.query_one("#search", Input).value,
             [deck] if deck else None,
             self.query_one("#tag-filter", Input).value.strip() or None,
             self._value("#state-filter"),
+            keep_row,
         )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def search(self, query: str, decks: list[str] | None, tag: str | None, state: str | None, keep_row: int | None) -> None:
+        rows = self.app.service.browse(query, decks, tag, state)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_rows, rows, keep_row)
+
+    def _show_rows(self, rows: list[BrowseRow], keep_row: int | None) -> None:
+        self._rows = {row.id: row for row in rows}
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
             table.add_row(*self._cells(row), key=str(row.id))
         self.sub_title = f"{len(rows)} card(s)"
+        if keep_row is not None and table.row_count:
+            table.move_cursor(row=min(keep_row, table.row_count - 1))
 
     def _cells(self, row: BrowseRow) -> tuple[Text, ...]:
         question = plain_text(cloze_plain(row.question))
@@ -85,7 +104,7 @@ class BrowseScreen(Screen):
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)  # type: ignore[arg-type]
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -94,24 +113,24 @@ class BrowseScreen(Screen):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    @reports_errors
     def action_info(self) -> None:
         card_id = self._selected_id()
         if card_id is not None:
             from hcflash.tui.screens.card_info import CardInfoScreen
 
-            self.app.push_screen(CardInfoScreen(self.app.service.card_info(card_id)))  # type: ignore[attr-defined]
+            self.app.push_screen(CardInfoScreen(self.app.service.card_info(card_id)))
 
+    @reports_errors
     def action_toggle_suspend(self) -> None:
         card_id = self._selected_id()
-        if card_id is None:
+        if card_id is None or card_id not in self._rows:
             return
-        service = self.app.service  # type: ignore[attr-defined]
-        if service.store.states.get(card_id).suspended:
+        service = self.app.service
+        if self._rows[card_id].suspended:
             service.unsuspend(card_id)
             self.notify("Unsuspended.")
         else:
             service.suspend(card_id)
             self.notify("Suspended.")
-        row = self.query_one(DataTable).cursor_row
-        self.refresh_rows()
-        self.query_one(DataTable).move_cursor(row=row)
+        self.refresh_rows(keep_row=self.query_one(DataTable).cursor_row)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from hcflash.errors import HcflashError
+from hcflash.records import SyncReport
 from hcflash.text_safety import plain_text
+from hcflash.tui.base import HcflashScreen
 
 ALL_DECKS = "__all__"
 
 
-class HomeScreen(Screen):
+class HomeScreen(HcflashScreen):
+    class Study(Message):
+        """Study these decks (None: all of them)."""
+
+        def __init__(self, decks: list[str] | None) -> None:
+            super().__init__()
+            self.decks = decks
+
     BINDINGS = [
         Binding("enter", "study", "Study deck"),
         Binding("a", "study_all", "Study all"),
@@ -43,7 +52,7 @@ class HomeScreen(Screen):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = self.app.service
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
@@ -79,20 +88,25 @@ class HomeScreen(Screen):
 
     def action_study(self) -> None:
         deck = self._selected_deck()
-        self.app.start_review([deck] if deck else None)  # type: ignore[attr-defined]
+        self.post_message(self.Study([deck] if deck else None))
 
     def action_study_all(self) -> None:
-        self.app.start_review(None)  # type: ignore[attr-defined]
+        self.post_message(self.Study(None))
 
     def action_sync(self) -> None:
-        try:
-            report = self.app.service.sync()  # type: ignore[attr-defined]
-        except HcflashError as exc:
-            self.app.report_error(exc)  # type: ignore[attr-defined]
-            return
+        self.notify("Syncing the decks…")
+        self.sync_decks()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def sync_decks(self) -> None:
+        # Errors go to the app's one error path (HcflashApp.on_worker_state_changed).
+        report = self.app.service.sync()
+        self.app.call_from_thread(self._synced, report)
+
+    def _synced(self, report: SyncReport) -> None:
         self.notify(f"Decks synced: {report.summary()}", markup=False)
         self.refresh_counts()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.app.start_review([str(event.row_key.value)])  # type: ignore[attr-defined]
+        self.post_message(self.Study([str(event.row_key.value)]))

@@ -11,12 +11,13 @@ from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Rule, Static
 
-from hcflash.errors import HcflashError
 from hcflash.records import ReviewCard
+from hcflash.service import StudyService
 from hcflash.text_safety import plain_text
+from hcflash.tui.base import HcflashScreen, reports_errors
 from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar
 
@@ -36,7 +37,13 @@ def source_text(source: str) -> Text:
     return text
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(HcflashScreen):
+    class Finished(Message):
+        """Nothing more to study now: show the session summary."""
+
+    class Leave(Message):
+        """Back to the deck list."""
+
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -76,13 +83,13 @@ class ReviewScreen(Screen):
         self.show_next()
 
     @property
-    def service(self):  # noqa: ANN201 - the app's StudyService
-        return self.app.service  # type: ignore[attr-defined]
+    def service(self) -> StudyService:
+        return self.app.service
 
     def show_next(self) -> None:
         card = self.service.next_card(self.decks)
         if card is None:
-            self.app.show_summary(self)  # type: ignore[attr-defined]
+            self.post_message(self.Finished())
             return
         self.show_card(card)
 
@@ -143,31 +150,27 @@ class ReviewScreen(Screen):
         self.query_one("#front").display = self.card.kind == "basic"
         self.query_one(RatingBar).show_previews(self.service.preview(self.card.id))
 
+    @reports_errors  # a failed rating leaves the card on screen, to be rated again
     def action_rate(self, rating: int) -> None:
         if self.card is None or not self.revealed:
             return
-        try:
-            self.service.rate(self.card.id, rating)  # committed before the next card is fetched
-        except HcflashError as exc:
-            self.app.report_error(exc)  # type: ignore[attr-defined]  # the card stays, to be rated again
-            return
+        self.service.rate(self.card.id, rating)  # committed before the next card is fetched
         self.show_next()
 
+    @reports_errors
     def action_undo(self) -> None:
-        try:
-            card_id = self.service.undo()
-        except HcflashError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
+        card_id = self.service.undo()
         self.show_card(self.service.review_card(card_id))
         self.notify("Rating undone.")
 
+    @reports_errors
     def action_bury(self) -> None:
         if self.card:
             self.service.bury(self.card.id)
             self.notify("Buried until tomorrow.")
             self.show_next()
 
+    @reports_errors
     def action_suspend(self) -> None:
         if self.card:
             self.service.suspend(self.card.id)
@@ -180,14 +183,15 @@ class ReviewScreen(Screen):
         from hcflash.tui.screens.flag import FlagScreen
 
         card_id = self.card.id
+        self.app.push_screen(FlagScreen(), lambda note: self._save_flag(card_id, note))
 
-        def save(note: str | None) -> None:
-            if note is not None:
-                self.service.flag(card_id, note)
-                self.notify("Flagged for the deck authors: `hcflash flags` lists it.", markup=False)
+    @reports_errors
+    def _save_flag(self, card_id: int, note: str | None) -> None:
+        if note is not None:
+            self.service.flag(card_id, note)
+            self.notify("Flagged for the deck authors: `hcflash flags` lists it.", markup=False)
 
-        self.app.push_screen(FlagScreen(), save)
-
+    @reports_errors
     def action_reset(self) -> None:
         """Start an edited (or any) card over as new; its past reviews stay in the history."""
         if self.card:
@@ -195,12 +199,14 @@ class ReviewScreen(Screen):
             self.notify("Card reset: it will be shown as new.")
             self.show_card(self.service.review_card(self.card.id))
 
+    @reports_errors
     def action_info(self) -> None:
         if self.card:
             from hcflash.tui.screens.card_info import CardInfoScreen
 
             self.app.push_screen(CardInfoScreen(self.service.card_info(self.card.id)))
 
+    @reports_errors
     def action_edit(self) -> None:
         """Open the card's deck file in $EDITOR at its line, then re-sync and show the card again."""
         if self.card is None:
@@ -220,14 +226,12 @@ class ReviewScreen(Screen):
         except OSError as exc:
             self.notify(f"Could not start the editor: {exc}", severity="error", markup=False)
             return
-        try:
-            report = self.service.sync()
-        except HcflashError as exc:
-            self.app.report_error(exc)  # type: ignore[attr-defined]
-            return
+        # On the UI thread on purpose: the card shown next must be the edited one, and a sync that
+        # reads one changed file takes milliseconds. A deck error is reported and the card stays.
+        report = self.service.sync()
         if not report.nothing_changed:
             self.notify(f"Synced: {report.summary()}", markup=False)
         self.show_card(self.service.review_card(card_id))
 
     def action_leave(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        self.post_message(self.Leave())

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from hcflash.errors import ConfigError
+from hcflash.optimize import FitResult
 from hcflash.settings import EDITABLE, apply_setting, show_setting
+from hcflash.tui.base import HcflashScreen, reports_errors
 
 FIELDS = ("desired-retention", "new-per-day", "reviews-per-day", "learning-steps", "relearning-steps", "rollover-hour")
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(HcflashScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "optimize", "Optimize FSRS"),
@@ -22,7 +24,7 @@ class SettingsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        settings = self.app.service.settings  # type: ignore[attr-defined]
+        settings = self.app.service.settings
         yield Header()
         with VerticalScroll():
             with Grid(id="settings-grid"):
@@ -34,7 +36,7 @@ class SettingsScreen(Screen):
         yield Footer()
 
     def _optimizer_text(self) -> str:
-        settings = self.app.service.settings  # type: ignore[attr-defined]
+        settings = self.app.service.settings
         if not settings.optimized_at:
             return "FSRS parameters: defaults. Ctrl+O fits them to your own reviews."
         return (
@@ -43,7 +45,16 @@ class SettingsScreen(Screen):
         )
 
     def action_optimize(self) -> None:
-        result = self.app.service.optimize()  # type: ignore[attr-defined]
+        self.notify("Fitting FSRS to your reviews…")
+        self.optimize()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def optimize(self) -> None:
+        # Errors (a busy store, say) go to the app's one error path.
+        result = self.app.service.optimize()
+        self.app.call_from_thread(self._optimized, result)
+
+    def _optimized(self, result: FitResult) -> None:
         if result.needed:
             self.notify(f"Not enough history yet: about {result.needed} more reviews are needed.", markup=False)
         elif result.improves:
@@ -56,8 +67,9 @@ class SettingsScreen(Screen):
             self.notify("The current parameters already fit your reviews best; nothing changed.")
         self.query_one("#optimizer", Static).update(self._optimizer_text())
 
+    @reports_errors
     def action_save(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = self.app.service
         settings = service.settings
         try:
             for name in FIELDS:

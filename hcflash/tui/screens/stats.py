@@ -8,14 +8,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from hcflash.stats import Stats
+from hcflash.tui.base import HcflashScreen
 from hcflash.tui.widgets.heatmap import Heatmap
 
 
-class StatsScreen(Screen):
+class StatsScreen(HcflashScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "reload", "Refresh")]
 
     def compose(self) -> ComposeResult:
@@ -38,9 +38,9 @@ class StatsScreen(Screen):
     def action_reload(self) -> None:
         self.load_stats()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def load_stats(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = self.app.service
         stats = service.stats()  # read-only: safe off the UI thread
         self.app.call_from_thread(self.show_stats, stats)
         outcomes = service.simulate()

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from hcflash.records import SessionSummary
+from hcflash.tui.base import HcflashScreen
 
 
 def summary_text(summary: SessionSummary) -> Text:
@@ -28,7 +29,10 @@ def summary_text(summary: SessionSummary) -> Text:
     return text
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(HcflashScreen):
+    class Leave(Message):
+        """Back to the deck list."""
+
     BINDINGS = [
         Binding("enter", "home", "Home"),
         Binding("escape", "home", "Home", show=False),
@@ -48,4 +52,4 @@ class SummaryScreen(Screen):
         yield Footer()
 
     def action_home(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        self.post_message(self.Leave())

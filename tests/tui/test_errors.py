@@ -1,0 +1,74 @@
+"""The TUI's one error path: a store that another process holds during bury, suspend, flag or
+optimize shows a notice, changes nothing, and the review goes on."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hcflash.optimize import Evaluation, FitResult
+from hcflash.tui.screens.review import ReviewScreen
+from hcflash.tui.screens.settings import SettingsScreen
+
+
+@contextmanager
+def held_by_another_process(service) -> Iterator[None]:
+    """Another connection holds the write lock; this store waits 50 ms instead of 5 s before giving up."""
+    service.store.db.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(service.store.path)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+        service.store.db.conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def notices(app) -> list[str]:
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+async def test_bury_suspend_and_flag_on_a_busy_store_show_a_notice_and_keep_the_card(make_app, tui_service):
+    app = make_app(start_review=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        card = screen.card
+        with held_by_another_process(tui_service):
+            await pilot.press("minus")
+            await pilot.pause()
+            assert any("busy in another hcflash process" in n for n in notices(app))
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card.id == card.id
+            await pilot.press("at")
+            await pilot.pause()
+            await pilot.press("f", *"wrong", "enter")
+            await pilot.pause()
+            assert app.screen is screen and screen.card.id == card.id
+        state = tui_service.store.states.get(card.id)
+        assert state.buried_until is None and not state.suspended
+        assert tui_service.open_flags() == []
+        # The store is free again: the same keys now work.
+        await pilot.press("minus")
+        await pilot.pause()
+        assert tui_service.store.states.get(card.id).buried_until is not None
+        assert screen.card.id != card.id
+
+
+async def test_optimize_on_a_busy_store_shows_a_notice_and_keeps_the_parameters(make_app, tui_service, monkeypatch):
+    better = FitResult(500, (), tuple(range(21)), Evaluation(0.4, 0.1), Evaluation(0.3, 0.1))
+    monkeypatch.setattr("hcflash.optimize.fit", lambda *args, **kwargs: better)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("comma")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        with held_by_another_process(tui_service):
+            await pilot.press("ctrl+o")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert any("busy in another hcflash process" in n for n in notices(app))
+        assert isinstance(app.screen, SettingsScreen)
+        assert tui_service.settings.fsrs_parameters == ()
