@@ -19,6 +19,7 @@ from hcflash.store import Store  # noqa: E402
 from hcflash.timeutil import utcnow  # noqa: E402
 
 from .conftest import FakeClock, write_deck  # noqa: E402
+from .decks import ANKI_DECK as DECK  # noqa: E402
 
 
 class ElementCollector(HTMLParser):
@@ -32,37 +33,6 @@ class ElementCollector(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.attributes.extend((name.lower(), (value or "").strip().lower()) for name, value in attrs)
-
-DECK = """
----
-deck: Interop::Standards
-id-prefix: std
-tags: [demo]
----
-
-## Which HL7 v2 message carries lab results? <!-- id: std-oru -->
-
-**ORU^R01**; results sit in OBX segments.
-
-| Segment | Holds |
-|---|---|
-| OBX | one result |
-
-Source: [HL7 v2.5.1](https://www.hl7.org/), chapter 7
-Tags: v2 lab
-
-## PIX answers with {{c1::identifiers}} from {{c2::other domains}}. <!-- id: std-pix -->
-
-Source: IHE ITI TF-1, section 5
-
-## XDS.b <!-- id: std-xds -->
-
-Cross-enterprise document sharing.
-
-Source: IHE ITI TF-1, section 10
-Reverse: yes
-"""
-
 
 @pytest.fixture
 def collection_dir(tmp_path: Path) -> Path:
