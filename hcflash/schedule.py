@@ -7,7 +7,7 @@ again at rating time could give a different interval than the one the learner wa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import fsrs
 
@@ -95,8 +95,28 @@ def review(
 def preview(
     scheduler: fsrs.Scheduler, state: CardState, now: datetime, settings: Settings
 ) -> dict[int, CardState]:
-    """The state each of the four ratings would give, computed once so rating stores what was shown."""
-    return {rating: review(scheduler, state, rating, now, settings) for rating in RATINGS}
+    """The state each of the four ratings would give, computed once so rating stores what was shown.
+
+    Like Anki, the ratings that end in the review state keep Hard < Good < Easy, each at least a
+    day longer than the one before (FSRS, and fuzz, can otherwise give Good and Easy the same day)."""
+    outcomes = {rating: review(scheduler, state, rating, now, settings) for rating in RATINGS}
+    return keep_intervals_apart(outcomes, settings.maximum_interval)
+
+
+def keep_intervals_apart(outcomes: dict[int, CardState], maximum_interval: int) -> dict[int, CardState]:
+    """Lengthen Good and Easy review intervals that tie with (or undercut) the rating before them."""
+    ordered = dict(outcomes)
+    previous_days: int | None = None
+    for rating in (2, 3, 4):
+        after = ordered[rating]
+        if after.state != "review" or after.due is None or after.last_review is None:
+            continue
+        days = round((after.due - after.last_review) / timedelta(days=1))
+        if previous_days is not None and days <= previous_days and previous_days < maximum_interval:
+            days = previous_days + 1
+            ordered[rating] = after.with_changes(due=after.last_review + timedelta(days=days))
+        previous_days = days
+    return ordered
 
 
 def retrievability(scheduler: fsrs.Scheduler, state: CardState, now: datetime) -> float | None:

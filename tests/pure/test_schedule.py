@@ -87,3 +87,32 @@ def test_retrievability_is_none_for_new_cards_and_falls_with_time(scheduler):
 def test_a_rating_outside_one_to_four_is_refused(scheduler):
     with pytest.raises(ValueError):
         schedule.review(scheduler, CardState(card_id=1), 5, T0, SETTINGS)
+
+
+def test_review_previews_keep_hard_good_easy_at_least_a_day_apart(scheduler):
+    # A card learned yesterday: FSRS alone may give Hard, Good and Easy the same one-day interval.
+    learned = schedule.review(scheduler, CardState(card_id=1), 3, T0, SETTINGS)
+    learned = schedule.review(scheduler, learned, 3, learned.due, SETTINGS)
+    low = learned.with_changes(stability=0.4, due=T0 + timedelta(days=1))
+    raw = {r: schedule.review(scheduler, low, r, T0 + timedelta(days=1), SETTINGS) for r in schedule.RATINGS}
+    days = {r: (raw[r].due - raw[r].last_review).days for r in (2, 3, 4)}
+    assert days[2] == days[3] == 1  # the tie a learner saw: "Hard 1d · Good 1d"
+    previews = schedule.preview(scheduler, low, T0 + timedelta(days=1), SETTINGS)
+    shown = [(previews[r].due - previews[r].last_review).days for r in (2, 3, 4)]
+    assert shown[0] < shown[1] < shown[2]
+    assert all(previews[r].stability == raw[r].stability for r in schedule.RATINGS)  # memory is FSRS's own
+
+
+def test_learning_cards_that_graduate_on_good_and_easy_do_not_tie(scheduler):
+    first = schedule.review(scheduler, CardState(card_id=1), 3, T0, SETTINGS)
+    previews = schedule.preview(scheduler, first, first.due, SETTINGS)
+    good, easy = (previews[r].due - previews[r].last_review for r in (3, 4))
+    assert previews[3].state == previews[4].state == "review" and good < easy
+
+
+def test_intervals_at_the_maximum_may_tie():
+    capped = Settings(fuzz=False, maximum_interval=2)
+    scheduler = schedule.make_scheduler(capped)
+    card = CardState(card_id=1, state="review", stability=50.0, difficulty=5.0, due=T0, last_review=T0 - timedelta(days=2), reps=3)
+    previews = schedule.preview(scheduler, card, T0, capped)
+    assert {(previews[r].due - T0).days for r in (3, 4)} == {2}
