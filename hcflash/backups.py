@@ -1,68 +1,109 @@
-"""Copies of the store: taken before schema migrations, once a day, and on request.
+"""Backup files of a store: their names, which ones belong to which store, which one counts as
+today's, and which ones pruning may delete. File names only; the copies themselves are made and
+checked by `hcflash.store.copies` (SQLite's online backup API, then `PRAGMA integrity_check`).
 
-SQLite's online backup API makes each copy a consistent snapshot even while the store is open.
-Backups live in a `backups/` folder beside the store; the newest few are kept.
+Backups live in a `backups/` folder beside the store and are named after the store file
+(`hcflash.db` → `hcflash-20261124T080000000000Z-daily.db`), so two stores in one folder keep
+separate sets. A copy is written under a hidden temporary name and renamed only once checked, so a
+killed backup never becomes "the newest backup". Names carry the UTC time they were taken; a name
+from a clock that ran ahead (later than now) sorts as the oldest, never as today's or the newest.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hcflash.errors import StoreError
+STAMP = "%Y%m%dT%H%M%S%fZ"
+CLOCK_TOLERANCE = timedelta(hours=1)  # how far ahead of now a time may be before it counts as "from the future"
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_SECONDS = 600  # a temporary copy older than this belongs to a backup that was killed
 
-PREFIX = "hcflash-"
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    taken: datetime
+    label: str
 
 
 def backup_dir(db_path: Path) -> Path:
     return Path(db_path).parent / "backups"
 
 
-def backups(folder: Path) -> list[Path]:
-    """Backups in `folder`, oldest first (names sort by their UTC time)."""
+def _pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(Path(db_path).stem)}-(\d{{8}}T\d{{12}}Z)-([a-z0-9-]+)\.db$")
+
+
+def backup_path(db_path: Path, moment: datetime, label: str) -> Path:
+    """Where a backup of the store at `db_path` taken at `moment` goes."""
+    return backup_dir(db_path) / f"{Path(db_path).stem}-{moment.astimezone(UTC):{STAMP}}-{label}.db"
+
+
+def partial_path(final: Path) -> Path:
+    """The hidden name a copy is written under until it has been checked (never matched as a backup)."""
+    return final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
+
+
+def stale_partials(db_path: Path, now_seconds: float | None = None) -> list[Path]:
+    """Temporary copies (and their journals) left by backups that were killed."""
+    folder = backup_dir(db_path)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f"{PREFIX}*.db") if p.is_file())
+    limit = (now_seconds if now_seconds is not None else time.time()) - STALE_PARTIAL_SECONDS
+    found = []
+    for path in folder.glob(f".{Path(db_path).stem}-*{PARTIAL_SUFFIX}*"):
+        try:
+            if path.stat().st_mtime < limit:
+                found.append(path)
+        except OSError:
+            continue
+    return found
 
 
-def newest_backup(folder: Path) -> Path | None:
-    found = backups(folder)
-    return found[-1] if found else None
+def _from_future(taken: datetime, now: datetime) -> bool:
+    return taken > now + CLOCK_TOLERANCE
 
 
-def backup_database(conn: sqlite3.Connection, folder: Path, label: str, now: datetime | None = None) -> Path:
-    """Write a consistent copy of the open database to `folder` and return its path."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{PREFIX}{moment:%Y%m%dT%H%M%S%fZ}-{label}.db"
-    dest = sqlite3.connect(str(target))
-    try:
-        conn.backup(dest)
-    except sqlite3.Error as exc:
-        dest.close()
-        target.unlink(missing_ok=True)
-        raise StoreError(f"{target}: backup failed ({exc})") from exc
-    dest.close()
-    return target
+def backups_of(db_path: Path, now: datetime | None = None) -> list[BackupFile]:
+    """The store's backups, oldest first; names from a clock that ran ahead count as the oldest."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    now = now or datetime.now(UTC)
+    pattern = _pattern(db_path)
+    found = []
+    for path in folder.iterdir():
+        m = pattern.match(path.name)
+        if not m or not path.is_file():
+            continue
+        try:
+            taken = datetime.strptime(m.group(1), STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        found.append(BackupFile(path, taken, m.group(2)))
+    return sorted(found, key=lambda b: (not _from_future(b.taken, now), b.taken, b.path.name))
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups; returns what was deleted."""
-    found = backups(folder)
-    doomed = found[: max(0, len(found) - keep)]
+def newest_backup(db_path: Path, now: datetime | None = None) -> Path | None:
+    found = backups_of(db_path, now)
+    return found[-1].path if found else None
+
+
+def prune(db_path: Path, keep: int, protect: Path, now: datetime | None = None) -> list[Path]:
+    """Delete all but the newest `keep` backups; `protect` (the copy just taken and checked, so the
+    last good one) is never deleted, whatever its name says. Returns what was deleted."""
+    found = [b.path for b in backups_of(db_path, now)]
+    doomed = [p for p in found[: max(0, len(found) - keep)] if p != protect]
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
 
 
-def backed_up_today(folder: Path, day_start: datetime) -> bool:
-    newest = newest_backup(folder)
-    if newest is None:
-        return False
-    stamp = newest.name[len(PREFIX) : len(PREFIX) + 22]
-    try:
-        taken = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    except ValueError:
-        return False
-    return taken >= day_start
+def backed_up_today(db_path: Path, day_start: datetime, now: datetime) -> bool:
+    """Whether a backup was taken in the study day that started at `day_start` (one named in the
+    future, from a clock that ran ahead, does not count: daily backups go on once it is corrected)."""
+    return any(day_start <= b.taken and not _from_future(b.taken, now) for b in backups_of(db_path, now))

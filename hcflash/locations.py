@@ -12,12 +12,17 @@ DB_ENV = "HCFLASH_DB"
 DECKS_ENV = "HCFLASH_DECKS"
 
 
+def default_data_dir() -> Path:
+    """The platform's user data folder for hcflash (created on first use; other folders are not)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     """`HCFLASH_DB` if set, else `hcflash.db` in the platform's user data folder."""
     override = os.environ.get(DB_ENV)
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "hcflash.db"
+    return default_data_dir() / "hcflash.db"
 
 
 def bundled_decks_dir() -> Path:

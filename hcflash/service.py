@@ -79,6 +79,10 @@ class StudyService:
             self._settings = Settings.from_values(self.store.settings.load())
         return self._settings
 
+    def settings_problems(self) -> list[str]:
+        """Stored settings `hcflash config` would refuse (they are used as their defaults meanwhile)."""
+        return Settings.stored_problems(self.store.settings.load())
+
     def set_setting(self, name: str, text: str) -> Settings:
         updated = apply_setting(self.settings, name, text)
         self.save_settings(updated)

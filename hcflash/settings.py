@@ -6,6 +6,7 @@ and the TUI settings screen edit the same thing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta, tzinfo
 from typing import Any
@@ -53,12 +54,74 @@ class Settings:
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Settings:
+        """Settings from the store's table. A stored value `hcflash config` would refuse (edited by
+        hand, or written by an older bug) is replaced by its default here and named by
+        `stored_problems`, so that nothing downstream ever computes with it."""
         known = {f.name: f for f in fields(cls)}
+        defaults = cls()
         kwargs = {}
         for key, value in values.items():
-            if key in known:
+            if key in known and _stored_value_ok(key, value, getattr(defaults, key)):
                 kwargs[key] = tuple(value) if isinstance(value, list) else value
-        return replace(cls(), **kwargs)
+        return replace(defaults, **kwargs)
+
+    @classmethod
+    def stored_problems(cls, values: dict[str, Any]) -> list[str]:
+        """What is wrong with the stored settings, each with the command that sets it right."""
+        defaults = cls()
+        names = {field_name: name for name, (field_name, _, _) in EDITABLE.items()}
+        problems = []
+        for key, value in values.items():
+            if hasattr(defaults, key) and not _stored_value_ok(key, value, getattr(defaults, key)):
+                shown = repr(value)[:60]
+                fix = f"`hcflash config {names[key]} VALUE` sets it" if key in names else "it is ignored"
+                problems.append(f"the stored setting {key} = {shown} is not valid; {fix}")
+        return problems
+
+
+MAX_STEP_SECONDS = 36500 * 86400  # a step may be as long as the longest interval, 100 years
+MAX_STEPS = 20
+# What the scheduler and the day boundaries can work with, for values read back from the store.
+# `hcflash config` is stricter for some (it refuses 10,000 new cards a day); a value outside these
+# bounds would break every review (a 25 o'clock rollover, a retention of 1).
+_RANGES: dict[str, tuple[float, float]] = {
+    "desired_retention": (0.7, 0.99),
+    "maximum_interval": (1, 36500),
+    "new_per_day": (0, 10**9),
+    "reviews_per_day": (0, 10**9),
+    "rollover_hour": (0, 23),
+    "leech_threshold": (1, 10**9),
+    "learn_ahead_minutes": (0, 1440),
+    "backups_kept": (1, 10**9),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _stored_value_ok(name: str, value: Any, default: Any) -> bool:
+    """Whether a value read from the settings table is one `hcflash config` could have written."""
+    if name in ("learning_steps", "relearning_steps"):
+        return isinstance(value, list | tuple) and len(value) <= MAX_STEPS and all(
+            isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_STEP_SECONDS for s in value
+        )
+    if name == "timezone":
+        return isinstance(value, str) and _zone_ok(value)
+    if name == "deck_dirs":
+        return isinstance(value, list | tuple) and all(isinstance(d, str) for d in value)
+    if name == "fsrs_parameters":
+        return isinstance(value, list | tuple) and all(_is_number(v) for v in value)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float) and not _is_number(value):
+        return False
+    if isinstance(default, int) and not (isinstance(value, int) and not isinstance(value, bool)):
+        return False
+    if isinstance(default, str):
+        return isinstance(value, str)
+    low, high = _RANGES.get(name, (-math.inf, math.inf))
+    return low <= value <= high
 
 
 def _jsonable(value: Any) -> Any:
@@ -66,7 +129,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _parse_steps(text: str) -> tuple[int, ...]:
-    """'1m 10m' or '30s 1h' → seconds."""
+    """'1m 10m' or '30s 1h' → seconds; each step a whole number of seconds from 1 s to 100 years."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     steps = []
     for part in text.replace(",", " ").split():
@@ -77,9 +140,16 @@ def _parse_steps(text: str) -> tuple[int, ...]:
             amount = float(part[:-1])
         except ValueError as exc:
             raise ConfigError(f"step {part!r} is not a number with a unit") from exc
+        if not math.isfinite(amount):
+            raise ConfigError(f"step {part!r} is not a number with a unit")
         if amount <= 0:
             raise ConfigError(f"step {part!r} must be positive")
-        steps.append(int(amount * units[unit]))
+        seconds = round(amount * units[unit])
+        if not 1 <= seconds <= MAX_STEP_SECONDS:
+            raise ConfigError(f"step {part!r} must be between 1s and 36500d")
+        steps.append(seconds)
+    if len(steps) > MAX_STEPS:
+        raise ConfigError(f"at most {MAX_STEPS} steps")
     return tuple(steps)
 
 
@@ -87,9 +157,9 @@ def _ranged(kind: type, low: float, high: float):
     def parse(text: str) -> Any:
         try:
             value = kind(text)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise ConfigError(f"{text!r} is not a {kind.__name__}") from exc
-        if not low <= value <= high:
+        if not (math.isfinite(value) and low <= value <= high):
             raise ConfigError(f"{text} is outside {low}..{high}")
         return value
 
@@ -105,12 +175,19 @@ def _bool(text: str) -> bool:
     raise ConfigError(f"{text!r} is not on/off")
 
 
+def _zone_ok(text: str) -> bool:
+    if not text:
+        return True
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 def _zone(text: str) -> str:
-    if text:
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"unknown time zone {text!r} (use an IANA name like America/New_York)") from exc
+    if not _zone_ok(text):
+        raise ConfigError(f"unknown time zone {text!r} (use an IANA name like America/New_York)")
     return text
 
 

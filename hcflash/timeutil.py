@@ -7,7 +7,10 @@ same thing at 1 a.m. as at 11 p.m.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from hcflash.errors import ConfigError
 
 
 def utcnow() -> datetime:
@@ -21,13 +24,32 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _machine_zone_error(exc: Exception) -> ConfigError:
+    zone = os.environ.get("TZ")
+    named = f" (TZ={zone!r})" if zone is not None else ""
+    return ConfigError(
+        f"this machine's time zone{named} cannot be used ({exc}); set TZ to a zone like America/New_York, "
+        "or `hcflash config timezone America/New_York`"
+    )
+
+
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:
-    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+    if tz is not None:
+        return moment.astimezone(tz)
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise _machine_zone_error(exc) from exc
 
 
 def _at_local_hour(day: date, hour: int, tz: tzinfo | None) -> datetime:
     naive = datetime(day.year, day.month, day.day, hour)
-    return as_utc(naive.replace(tzinfo=tz) if tz is not None else naive.astimezone())
+    if tz is not None:
+        return as_utc(naive.replace(tzinfo=tz))
+    try:
+        return as_utc(naive.astimezone())
+    except (ValueError, OverflowError, OSError) as exc:
+        raise _machine_zone_error(exc) from exc
 
 
 def study_day_start(now: datetime, rollover_hour: int, tz: tzinfo | None = None) -> datetime:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hcflash.backups import backup_dir, backups
+from hcflash.backups import backups_of
 from hcflash.check import fix_paths
 from hcflash.deck import decode_deck_bytes, parse_deck
 from hcflash.errors import DeckError, StoreError
@@ -147,7 +147,7 @@ def test_daily_backup_once_per_study_day_and_pruned(service, deck_dir, clock):
     assert service.daily_backup() is not None
     clock.advance(days=1)
     service.daily_backup()
-    assert len(backups(backup_dir(service.store.path))) == 2
+    assert len(backups_of(service.store.path)) == 2
 
 
 def test_a_backup_is_taken_before_a_schema_migration(tmp_path):
@@ -159,7 +159,7 @@ def test_a_backup_is_taken_before_a_schema_migration(tmp_path):
     conn.commit()
     conn.close()
     Store.open(db).close()
-    names = [p.name for p in backups(backup_dir(db))]
+    names = [b.path.name for b in backups_of(db)]
     assert len(names) == 1 and names[0].endswith("-pre-migration.db")
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from hcflash.errors import DeckError
+from hcflash.errors import DeckError, StoreError
 from hcflash.store import Store
 from hcflash.store.cards import CardTable
 
@@ -144,7 +144,7 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_
         return original(card, deck_ids)
 
     monkeypatch.setattr(CardTable, "_card_values", staticmethod(failing))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="disk refused a read or write .*nothing was changed"):
         service.sync()
     assert snapshot(store) == before
     monkeypatch.undo()

@@ -26,14 +26,35 @@ class Session:
         self.deck_dirs = decks
         self._service: Any = None
 
-    def service(self, exclusive: bool = False) -> Any:
-        """The StudyService over the store; `exclusive` for a review session (see Store.open)."""
+    def service(self, exclusive: bool = False, *, checks: bool = True, repairing_settings: bool = False) -> Any:
+        """The StudyService over the store; `exclusive` for a review session (see Store.open).
+
+        Before any command writes: stored settings must be valid (except for `config`, which
+        repairs them), the store must pass SQLite's quick check, the day's backup is taken (and
+        checked), and reviews dated in the future by a clock that ran ahead are brought back to
+        now, with a notice. `checks` False skips all of it, for the doctor."""
         if self._service is None:
+            from hcflash.errors import ConfigError
+            from hcflash.locations import default_data_dir
             from hcflash.service import StudyService
             from hcflash.store import Store
 
-            self._service = StudyService(Store.open(self.db_path, exclusive=exclusive), self.deck_dirs or None)
-            self._service.daily_backup()
+            create_folder = self.db_path.parent.resolve() == default_data_dir().resolve()
+            store = Store.open(self.db_path, exclusive=exclusive, create_folder=create_folder)
+            self._service = StudyService(store, self.deck_dirs or None)
+            if checks:
+                problems = self._service.settings_problems()
+                if problems and not repairing_settings:
+                    raise ConfigError(problems[0])
+                self._service.maintenance.ensure_sound()
+                self._service.daily_backup()
+                moved = self._service.maintenance.clamp_future_reviews()
+                if moved:
+                    click.echo(
+                        f"note: {moved} review(s) were dated in the future (the clock was ahead?); they now count as "
+                        "given now, and their cards are scheduled from now with the same intervals.",
+                        err=True,
+                    )
         return self._service
 
     def close(self) -> None:

@@ -33,18 +33,25 @@ def restore(session: Session, file: Path, yes: bool) -> None:
     Example:
       hcflash restore ~/.local/share/hcflash/backups/hcflash-20261124T080000000000Z-daily.db
     """
+    from hcflash.errors import StoreError
+    from hcflash.maintenance import restore_store
     from hcflash.store import Store
+    from hcflash.timeutil import utcnow
 
     problems = Store.inspect_file(file)
     if problems:
-        from hcflash.errors import StoreError
-
         raise StoreError(f"{file}: cannot restore: {problems[0]}; the store was not changed")
     if not yes and not click.confirm(f"Replace {session.db_path} with {file}?", default=False):
         click.echo("Nothing changed.")
         return
-    safety = session.service(exclusive=True).restore(file)
-    click.echo(f"Restored {file}. The store as it was is saved at {safety}.")
+    # The store is not opened through the session: it may be damaged, and restoring is the cure.
+    outcome = restore_store(session.db_path, file, utcnow())
+    if outcome.saved is not None:
+        click.echo(f"Restored {file}. The store as it was is saved at {outcome.saved}.")
+    elif outcome.damaged_aside is not None:
+        click.echo(f"Restored {file}. The damaged store is kept at {outcome.damaged_aside}.")
+    else:
+        click.echo(f"Restored {file}.")
 
 @main.command()
 @click.option("--check-only", is_flag=True, help="Report without fixing anything.")
@@ -52,10 +59,13 @@ def restore(session: Session, file: Path, yes: bool) -> None:
 @handles_errors
 def doctor(session: Session, check_only: bool) -> None:
     """Check the store: SQLite integrity, orphan rows, card states that disagree with the review log."""
-    report = session.service(exclusive=True).doctor(fix=not check_only)
+    # No checks on the way in: a damaged store is what the doctor is for.
+    report = session.service(exclusive=True, checks=False).doctor(fix=not check_only)
     verb = "Would fix" if check_only else "Fixed"
     for problem in report.integrity:
         click.echo(f"Integrity: {problem}")
+    if report.advice:
+        click.echo(report.advice)
     for kind, count in report.orphans.items():
         click.echo(f"{verb} {count} {kind}")
     if report.rebuilt_cards:

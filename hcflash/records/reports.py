@@ -50,6 +50,7 @@ class DoctorReport:
     orphans: dict[str, int]
     rebuilt_cards: tuple[int, ...]
     fixed: bool
+    advice: str = ""  # for a damaged store: the backup to restore, and how
 
     @property
     def healthy(self) -> bool:

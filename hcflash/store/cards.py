@@ -70,10 +70,10 @@ class CardTable(Table):
         }
 
     def known(self) -> dict[str, KnownCard]:
-        rows = self.db.execute(
+        rows = self._query(
             "SELECT c.id, c.key, d.name, c.file, c.line, c.content_hash, c.tags, c.retired_at "
             "FROM cards c JOIN decks d ON d.id = c.deck_id"
-        ).fetchall()
+        )
         return {
             r[1]: KnownCard(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7] is not None)
             for r in rows

@@ -1,26 +1,29 @@
-"""The store's front: opening (pragmas, locking, migrations), closing, backup and restore, and one
-object per table group (`store.cards`, `store.states`, `store.queue`, `store.log`, ...), the way
-Anki's collection hands out `col.decks` and `col.sched`."""
+"""The store's front: opening (pragmas, locking, migrations), closing, checked backups and the
+content swap of a restore, and one object per table group (`store.cards`, `store.states`,
+`store.queue`, `store.log`, ...), the way Anki's collection hands out `col.decks` and `col.sched`."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from hcflash.backups import backup_database, backup_dir, newest_backup
+from hcflash.backups import backup_path
 from hcflash.errors import StoreError
+from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri, store_failure, transaction
 from hcflash.store.cards import CardTable
+from hcflash.store.copies import check_file, write_checked_copy
 from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
 from hcflash.store.queue import QueueQueries
-from hcflash.store.schema import MIGRATION_SET, migrations
+from hcflash.store.schema import migrations
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
 
@@ -43,19 +46,24 @@ class Store:
         self.integrity = IntegrityChecks(db, path)
 
     @classmethod
-    def open(cls, path: Path, exclusive: bool = False) -> Store:
+    def open(cls, path: Path, exclusive: bool = False, create_folder: bool = True) -> Store:
         """Open (creating if needed) and migrate a store.
 
         `exclusive` is for review sessions: like Anki, the session holds the store for itself until
         it closes, which makes each committed rating cheaper (no shared-memory locking) and lets a
         second session say plainly that the store is in use instead of racing the first.
+        `create_folder` False refuses a store whose folder does not exist (a mistyped `--db` must
+        not look like a new, empty collection).
         """
         path = Path(path)
+        cls._check_location(path, create_folder)
+        conn: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             # check_same_thread off: the TUI reads from worker threads; writes stay on one thread.
             conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS, check_same_thread=False)
             db = Database(conn)
+            # The version is read before anything is set: a store from a newer hcflash stays byte for byte.
+            cls._check_version(db, path)
             db.execute("PRAGMA foreign_keys = ON")
             if exclusive:
                 db.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -65,61 +73,92 @@ class Store:
             if exclusive:
                 db.execute("BEGIN EXCLUSIVE")  # take the lock now, so a second session fails at once
                 db.execute("COMMIT")
-            cls._check_version(db, path)
             if migrations.pending(db) and migrations.applied(db):
-                # An existing store about to change shape: keep a copy from before, as Anki does.
-                backup_database(conn, backup_dir(path), label="pre-migration")
+                # An existing store about to change shape: keep a checked copy from before, as Anki does.
+                write_checked_copy(conn, path, backup_path(path, datetime.now(UTC), "pre-migration"))
             migrations.apply(db)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+        except BaseException as exc:
+            if conn is not None:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            if exclusive and isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
                 raise StoreError(
                     f"{path}: another hcflash session has this store open (a review in another terminal?); "
                     "close it and try again"
                 ) from exc
-            raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
-        except sqlite3.DatabaseError as exc:
-            newest = newest_backup(backup_dir(path))
-            hint = f" The newest backup is {newest}; `hcflash restore {newest}` puts it back." if newest else ""
-            raise StoreError(f"{path}: not a usable hcflash store ({exc}).{hint}") from exc
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot open store ({exc.strerror})") from exc
+            raise_store_failure(path, exc)
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
+            raise
         return cls(db, path)
+
+    @staticmethod
+    def _check_location(path: Path, create_folder: bool) -> None:
+        """Refuse, in words, a store the disk will not let hcflash use, before SQLite says it vaguely."""
+        folder = path.parent
+        if not folder.is_dir():
+            if not create_folder:
+                raise StoreError(f"{path}: the folder {folder} does not exist (a typo in --db?); create it first to start a new store there")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise_store_failure(path, exc)
+                raise
+        if path.exists() and not os.access(path, os.R_OK):
+            raise StoreError(f"{path}: the store cannot be read (permission denied)")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise StoreError(f"{path}: the store is read-only (no write permission); nothing was changed")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(f"{path}: the folder {folder} is read-only; hcflash writes its store and SQLite's journal there")
 
     @staticmethod
     def inspect_file(path: Path) -> list[str]:
         """Why a file cannot be restored as a store; empty if it can. Opens it read-only."""
+        return check_file(path)
+
+    @staticmethod
+    def known_note_ids(path: Path) -> set[str]:
+        """Every note id a store has ever held (retired ones too), read without opening it for writing;
+        empty when there is no store or it cannot be read."""
         if not Path(path).is_file():
-            return [f"{path} does not exist"]
+            return set()
         try:
-            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            return [f"cannot open: {exc}"]
+            conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=1.0)
+        except sqlite3.Error:
+            return set()
         try:
-            check = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            if check != ["ok"]:
-                return [f"damaged: {'; '.join(check[:3])}"]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            missing = {"cards", "card_state", "review_log", "_sqlite_migrations"} - tables
-            if missing:
-                return [f"not an hcflash store (no {', '.join(sorted(missing))} table)"]
-            applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-            unknown = applied - {m.name for m in migrations._migrations}
-            if unknown:
-                return [f"written by a newer hcflash (schema {', '.join(sorted(unknown))})"]
-            return []
-        except sqlite3.DatabaseError as exc:
-            return [f"not a usable SQLite database ({exc})"]
+            return {r[0] for r in conn.execute("SELECT DISTINCT note_id FROM cards")}
+        except sqlite3.Error:
+            return set()
         finally:
             conn.close()
 
-    def restore_from(self, path: Path) -> None:
-        """Replace this store's content with the file's (checked first with `inspect_file`)."""
-        source = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check (structure, without comparing every index entry); empty when sound."""
         try:
-            source.backup(self.db.conn)
-        finally:
-            source.close()
-        migrations.apply(self.db)  # an older backup catches up with this version's schema
+            return [r[0] for r in self.db.conn.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
+        except sqlite3.Error as exc:
+            if isinstance(store_failure(self.path, exc), StoreDamaged):
+                return [str(exc)]
+            raise_store_failure(self.path, exc)
+            raise
+
+    def page_size(self) -> int:
+        return int(self.db.conn.execute("PRAGMA page_size").fetchone()[0])
+
+    def replace_content(self, restored: Path) -> None:
+        """Replace this store's content with a file prepared by `copies.build_restored_copy` (same
+        page size, current schema), in one step of SQLite's backup API: other readers see the old
+        store or the new one."""
+        try:
+            source = sqlite3.connect(readonly_uri(restored), uri=True)
+            try:
+                source.backup(self.db.conn)
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            raise_store_failure(self.path, exc)
+            raise
 
     @staticmethod
     def _check_version(db: Database, path: Path) -> None:
@@ -143,8 +182,9 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        with self.db.atomic():
+        with transaction(self.db.conn, self.path):
             yield
 
-    def backup_to(self, folder: Path, label: str = "manual", now: datetime | None = None) -> Path:
-        return backup_database(self.db.conn, folder, label, now)
+    def backup_to(self, target: Path) -> Path:
+        """A checked copy of the store at `target` (see `copies.write_checked_copy`)."""
+        return write_checked_copy(self.db.conn, self.path, target)

@@ -11,7 +11,7 @@ class HtmlCache(Table):
     """The `card_html` table: Anki fields rendered from card Markdown, by content."""
 
     def cached(self) -> dict[str, dict[str, str]]:
-        return {key: json.loads(fields) for key, fields in self.db.conn.execute("SELECT content_key, fields FROM card_html")}
+        return {key: json.loads(fields) for key, fields in self._query("SELECT content_key, fields FROM card_html")}
 
     def save(self, rendered: dict[str, dict[str, str]]) -> None:
         with self._write():

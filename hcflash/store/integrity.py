@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from hcflash.store.base import Table
+from hcflash.store.base import StoreDamaged, Table
 
 
 class IntegrityChecks(Table):
     """SQLite's own checks and the rows that lost their card."""
 
     def problems(self) -> list[str]:
-        """SQLite's own integrity check and foreign-key check; empty when the file is sound."""
-        problems = [r[0] for r in self.db.conn.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
-        problems += [f"row {r[1]} of {r[0]} points to a missing {r[2]}" for r in self.db.conn.execute("PRAGMA foreign_key_check")]
-        return problems
+        """SQLite's own integrity check and foreign-key check; empty when the file is sound. Damage so
+        deep that the check itself cannot run is reported as a problem too, not raised."""
+        try:
+            problems = [r[0] for r in self._query("PRAGMA integrity_check") if r[0] != "ok"]
+        except StoreDamaged as exc:
+            return [str(exc.__cause__ or exc)]
+        if problems:
+            return problems
+        try:
+            return [f"row {r[1]} of {r[0]} points to a missing {r[2]}" for r in self._query("PRAGMA foreign_key_check")]
+        except StoreDamaged as exc:
+            return [str(exc.__cause__ or exc)]
 
     def orphans(self) -> dict[str, list[int]]:
         """Rows that lost their card, and cards that lost their state."""
-        q = self.db.conn.execute
+        q = self._query
         return {
             "card_state without a card": [r[0] for r in q("SELECT card_id FROM card_state WHERE card_id NOT IN (SELECT id FROM cards)")],
             "review_log without a card": [r[0] for r in q("SELECT id FROM review_log WHERE card_id NOT IN (SELECT id FROM cards)")],

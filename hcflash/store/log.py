@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlite_utils import Database
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
-from hcflash.store.base import Table, write_failure
+from hcflash.store.base import Table, transaction
 from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 from hcflash.store.states import StateTable
 
@@ -38,11 +37,7 @@ class ReviewLog(Table):
         rated the card in between, nothing is written and StateChanged is raised, so the caller can
         rate again from the fresh state instead of overwriting it."""
         conn = self.db.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: the store is busy in another process ({exc}); the rating was not saved") from exc
-        try:
+        with transaction(conn, self.path):
             row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
             if not row or state_from_row(row[0]) != before:
                 raise StateChanged(f"card {card_id} changed while it was being rated")
@@ -53,14 +48,6 @@ class ReviewLog(Table):
                  json.dumps(state_row(before)), json.dumps(state_row(after)), origin],
             )
             self._states.write(after)
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            failure = write_failure(self.path, exc) if isinstance(exc, sqlite3.OperationalError) else None
-            if failure is not None:
-                raise failure from exc
-            raise
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
@@ -109,11 +96,11 @@ class ReviewLog(Table):
             ms("json_extract(state_after, '$.due')"),
         )
         grouped: dict[int, list[LoggedReview]] = {}
-        rows = self.db.conn.execute(
+        rows = self._query(
             f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
             f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
             "FROM review_log ORDER BY reviewed_at, id"
-        ).fetchall()
+        )
         for row in rows:
             grouped.setdefault(row[0], []).append(LoggedReview(*row))
         return grouped
@@ -135,26 +122,65 @@ class ReviewLog(Table):
 
     def last_states(self) -> dict[int, CardState]:
         """Each reviewed card's state as its newest review recorded it."""
-        rows = self.db.conn.execute(
+        rows = self._query(
             "SELECT l.card_id, l.state_after FROM review_log l JOIN ("
             "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
             ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
-        ).fetchall()
+        )
         return {card_id: state_from_row(json.loads(after)) for card_id, after in rows}
 
     def between(self, start: datetime, end: datetime) -> list[LoggedRating]:
         """Ratings given in [start, end), oldest first."""
         return [
             LoggedRating(from_db(r[0]), r[1], r[2])  # type: ignore[arg-type]
-            for r in self.db.execute(
+            for r in self._query(
                 "SELECT reviewed_at, rating, json_extract(state_before, '$.state') FROM review_log "
                 "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at",
                 [to_db(start), to_db(end)],
-            ).fetchall()
+            )
         ]
 
     def times_since(self, start: datetime) -> list[datetime]:
         """When each review since `start` was given, for the heatmap."""
-        return [from_db(r[0]) for r in self.db.execute(  # type: ignore[misc]
+        return [from_db(r[0]) for r in self._query(  # type: ignore[misc]
             "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", [to_db(start)]
-        ).fetchall()]
+        )]
+
+    def count_after(self, moment: datetime) -> int:
+        """Reviews dated after `moment` (an index lookup: cheap enough to ask at every start)."""
+        return int(self._scalar("SELECT COUNT(*) FROM review_log WHERE reviewed_at > ?", [to_db(moment)]))
+
+    def clamp_after(self, limit: datetime, now: datetime) -> int:
+        """Reviews dated after `limit` (given while the clock ran ahead) count as given at `now`; the
+        states they recorded, and the cards' states, keep their intervals but start from `now`, so a
+        corrected clock neither hides those cards for years nor keeps them buried. One transaction;
+        returns how many reviews moved."""
+        cutoff = to_db(limit)
+        bury_cutoff = to_db(now + timedelta(days=2))  # a bury lasts until the next study day, never longer
+
+        def moved(snapshot: dict[str, Any]) -> dict[str, Any]:
+            changed = dict(snapshot)
+            last = snapshot.get("last_review")
+            if last is not None and last > cutoff:
+                changed["last_review"] = to_db(now)
+                if snapshot.get("due") is not None:
+                    changed["due"] = to_db(now + (from_db(snapshot["due"]) - from_db(last)))  # type: ignore[operator]
+            if snapshot.get("buried_until") is not None and snapshot["buried_until"] > bury_cutoff:
+                changed["buried_until"] = None
+            return changed
+
+        rows = self._rows("SELECT id, state_before, state_after FROM review_log WHERE reviewed_at > ? ORDER BY id", [cutoff])
+        states = self._rows("SELECT * FROM card_state WHERE last_review > ? OR buried_until > ?", [cutoff, bury_cutoff])
+        if not rows and not states:
+            return 0
+        with self._write():
+            self.db.conn.executemany(
+                "UPDATE review_log SET reviewed_at = ?, state_before = ?, state_after = ? WHERE id = ?",
+                [
+                    (to_db(now), json.dumps(moved(json.loads(r["state_before"]))), json.dumps(moved(json.loads(r["state_after"]))), r["id"])
+                    for r in rows
+                ],
+            )
+            for row in states:
+                self._states.write(state_from_row(moved(state_row(state_from_row(row)))))
+        return len(rows)

@@ -37,7 +37,7 @@ class QueueQueries(Table):
         for state in states:
             where, params = self._due_where((state,), due_before, now, decks)
             sql = f"SELECT s.due, s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
-            found.extend(self.db.conn.execute(sql, [*params, limit]).fetchall())
+            found.extend(self._query(sql, [*params, limit]))
         return [card_id for _, card_id in sorted(found)[:limit]]
 
     def count_due(
@@ -53,7 +53,7 @@ class QueueQueries(Table):
         so no sort of every new card is needed."""
         where, params = self._new_where(now, decks)
         sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
-        return [r[0] for r in self.db.conn.execute(sql, [*params, limit]).fetchall()]
+        return [r[0] for r in self._query(sql, [*params, limit])]
 
     def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int) -> int:
         """New cards available, counted only up to `cap` (the day's remaining limit)."""
@@ -63,13 +63,13 @@ class QueueQueries(Table):
     def studied_since(self, since: datetime, decks: Sequence[str] | None = None) -> tuple[int, int]:
         """(new cards introduced, reviews of review-state cards) since a moment: the daily limits' usage."""
         deck_sql, deck_params = deck_filter(decks)
-        row = self.db.execute(
+        [row] = self._query(
             "SELECT COALESCE(SUM(json_extract(l.state_before, '$.state') = 'new'), 0), "
             "COALESCE(SUM(json_extract(l.state_before, '$.state') = 'review'), 0) "
             "FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
             f"WHERE l.reviewed_at >= ? AND {deck_sql}",
             [to_db(since), *deck_params],
-        ).fetchone()
+        )
         return int(row[0]), int(row[1])
 
     def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[DeckRow]:

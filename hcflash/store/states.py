@@ -52,15 +52,15 @@ class StateTable(Table):
 
     def due_times_before(self, end: datetime) -> list[datetime]:
         """Due times of active, unsuspended cards already studied, due before `end` (overdue included)."""
-        return [from_db(r[0]) for r in self.db.execute(  # type: ignore[misc]
+        return [from_db(r[0]) for r in self._query(  # type: ignore[misc]
             "SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card_id "
             "WHERE s.state != 'new' AND s.suspended = 0 AND c.retired_at IS NULL AND s.due < ? ORDER BY s.due",
             [to_db(end)],
-        ).fetchall()]
+        )]
 
     def counts(self) -> dict[str, int]:
-        rows = self.db.execute(
+        rows = self._query(
             "SELECT CASE WHEN s.suspended THEN 'suspended' ELSE s.state END, COUNT(*) "
             "FROM card_state s JOIN cards c ON c.id = s.card_id WHERE c.retired_at IS NULL GROUP BY 1"
-        ).fetchall()
+        )
         return {r[0]: r[1] for r in rows}
