@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from hcflash.issue_codes import BAD_CHANGE, BAD_METADATA, BAD_SPEC, BAD_VALIDITY, BAD_VERIFIED, MISSING_SOURCE, IssueList
+from hcflash.issue_codes import BAD_CHANGE, BAD_METADATA, BAD_SPEC, BAD_VALIDITY, BAD_VERIFIED, MISSING_SOURCE, IssueList, shown
 from hcflash.records import CardChange, SpecRef
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -16,7 +16,7 @@ ID_MAX = 80
 TAG_RE = re.compile(r"^[A-Za-z0-9_.:-]+$")
 META_LINE_RE = re.compile(r"^(source|sources|tags|reverse|replaces|verified|spec|valid-from|valid-until|change):(.*)$", re.I)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SPEC_RE = re.compile(r"^(?P<name>\S.*?)\s+(?P<version>[Rr]?[Vv]?\d[\w.-]*)(?:\s+\((?P<pinned>pinned)\))?$")
+VERSION_RE = re.compile(r"^[Rr]?[Vv]?\d[\w.-]*$")
 CHANGE_RE = re.compile(r"^(?P<kind>fact|wording)\s+(?P<on>\S+)(?:\s+(?P<reason>.*))?$", re.I)
 
 
@@ -35,11 +35,17 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_spec(text: str) -> SpecRef | None:
-    """`mCSD 4.0.0`, `FHIR R4 4.0.1`, `C-CDA R2.1 (pinned)`: the name, then the version as the last word."""
-    m = SPEC_RE.match(text.strip())
-    if not m:
+    """`mCSD 4.0.0`, `FHIR R4 4.0.1`, `C-CDA R2.1 (pinned)`: the name, then the version as the last word.
+    Split by hand, not by one backtracking pattern: the time grows with the length, whatever it holds."""
+    text = text.strip()
+    pinned = False
+    head, _, tail = text.rpartition("(")
+    if tail == "pinned)" and head[-1:].isspace():
+        text, pinned = head.rstrip(), True
+    parts = text.rsplit(None, 1)
+    if len(parts) != 2 or not VERSION_RE.match(parts[1]):
         return None
-    return SpecRef(m.group("name").strip(), m.group("version"), bool(m.group("pinned")))
+    return SpecRef(parts[0].strip(), parts[1], pinned)
 
 
 @dataclass
@@ -90,7 +96,7 @@ def parse_meta(entries: list[tuple[int, str, str]], first_line: int, out: IssueL
                 if TAG_RE.match(tag):
                     meta.tags.append(tag)
                 else:
-                    out.add(BAD_METADATA, f"tag {tag!r} may hold only letters, digits and _ . : -", line)
+                    out.add(BAD_METADATA, f"tag {shown(tag)} may hold only letters, digits and _ . : -", line)
         elif key == "reverse":
             lowered = value.lower()
             if lowered in ("yes", "true"):
@@ -98,20 +104,20 @@ def parse_meta(entries: list[tuple[int, str, str]], first_line: int, out: IssueL
             elif lowered in ("no", "false"):
                 meta.reverse = False
             else:
-                out.add(BAD_METADATA, f"Reverse: takes yes or no, not {value!r}", line)
+                out.add(BAD_METADATA, f"Reverse: takes yes or no, not {shown(value)}", line)
         elif key == "replaces":
             for old in split_words(value):
                 if ID_RE.match(old):
                     meta.replaces.append(old)
                 else:
-                    out.add(BAD_METADATA, f"Replaces: {old!r} is not a card id", line)
+                    out.add(BAD_METADATA, f"Replaces: {shown(old)} is not a card id", line)
         elif key == "verified":
             meta.verified = _date_value(value, "Verified:", BAD_VERIFIED, line, out)
         elif key == "spec":
             for part in (p.strip() for p in value.split(";")):
                 spec = parse_spec(part)
                 if spec is None:
-                    out.add(BAD_SPEC, f"Spec: {part!r} must be a name and a version, like 'mCSD 4.0.0' or 'FHIR R4 4.0.1'", line)
+                    out.add(BAD_SPEC, f"Spec: {shown(part)} must be a name and a version, like 'mCSD 4.0.0' or 'FHIR R4 4.0.1'", line)
                 else:
                     meta.specs.append(spec)
         elif key in ("valid-from", "valid-until"):
@@ -126,7 +132,7 @@ def parse_meta(entries: list[tuple[int, str, str]], first_line: int, out: IssueL
 def _date_value(value: str, label: str, code: str, line: int, out: IssueList) -> date | None:
     parsed = parse_date(value)
     if parsed is None:
-        out.add(code, f"{label} {value!r} is not a date written as YYYY-MM-DD", line)
+        out.add(code, f"{label} {shown(value)} is not a date written as YYYY-MM-DD", line)
     return parsed
 
 
@@ -134,7 +140,7 @@ def _change_value(value: str, line: int, out: IssueList) -> CardChange | None:
     m = CHANGE_RE.match(value)
     on = parse_date(m.group("on")) if m else None
     if m is None or on is None:
-        out.add(BAD_CHANGE, f"Change: {value!r} must be 'fact YYYY-MM-DD reason' or 'wording YYYY-MM-DD'", line)
+        out.add(BAD_CHANGE, f"Change: {shown(value)} must be 'fact YYYY-MM-DD reason' or 'wording YYYY-MM-DD'", line)
         return None
     kind = m.group("kind").lower()
     reason = (m.group("reason") or "").strip()

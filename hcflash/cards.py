@@ -9,33 +9,96 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 
 from hcflash.records import CardContent, CardKind, DeckHeader, Note
 
-# {{c1::text}} or {{c1::text::hint}}; text may span lines but not contain "}}".
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^{}]*?))?\}\}", re.S)
-CLOZE_START_RE = re.compile(r"\{\{c\d*:?:?")
+MAX_CLOZE_NUMBER = 999  # Anki numbers cards by cloze; a huge number is a typo (and overflows SQLite)
+_BRACES_RE = re.compile(r"\{\{|\}\}")
+_CLOZE_HEAD_RE = re.compile(r"\{\{c(\d+)::")
 
 REVERSE_SUFFIX = "#reverse"
 
 
+@dataclass(frozen=True)
+class Cloze:
+    """One cloze deletion, `{{cN::body}}` or `{{cN::body::hint}}`, at text[start:end]."""
+
+    start: int
+    end: int
+    number: int
+    body: str
+    hint: str | None
+
+
+def _shown(text: str, start: int) -> str:
+    """A short, single-line piece of the text for a message (never the whole of a huge input)."""
+    return repr(text[start : start + 40].split("\n", 1)[0])
+
+
+def _cloze_at(text: str, start: int, end: int) -> tuple[Cloze | None, str | None]:
+    """The cloze `text[start:end]` (from its `{{` to its closing `}}`), or what is wrong with it."""
+    head = _CLOZE_HEAD_RE.match(text, start, end)
+    if head is None:
+        return None, f"malformed cloze {_shown(text, start)}: write {{{{c1::text}}}} or {{{{c1::text::hint}}}}"
+    digits = head.group(1)
+    number = int(digits) if len(digits) <= 3 else MAX_CLOZE_NUMBER + 1
+    if number < 1:
+        return None, f"cloze number must be 1 or more in {_shown(text, start)}"
+    if number > MAX_CLOZE_NUMBER:
+        return None, f"cloze number must be at most {MAX_CLOZE_NUMBER} in {_shown(text, start)}"
+    inner = text[head.end() : end - 2]
+    # The hint follows the first `::` after the last brace: a hint holds no braces.
+    last_brace = max(inner.rfind("{"), inner.rfind("}"))
+    split = inner.find("::", last_brace + 1)
+    body, hint = (inner, None) if split < 0 else (inner[:split], inner[split + 2 :])
+    if not body.strip():
+        return None, f"cloze deletion {_shown(text, start)} hides nothing"
+    return Cloze(start, end, number, body, hint), None
+
+
+def scan_clozes(text: str) -> tuple[list[Cloze], str | None]:
+    """Every cloze deletion in `text`, and the first problem with any cloze-like marker (`{{c...`):
+    unclosed, malformed, numbered out of range, empty, or nested in another. One pass over the
+    `{{` and `}}` of the text, so the time grows with its length, whatever it holds."""
+    clozes: list[Cloze] = []
+    problem: str | None = None
+    opened: list[int] = []
+    nested_at: int | None = None
+    for m in _BRACES_RE.finditer(text):
+        if m.group(0) == "{{":
+            if opened and nested_at is None and (text.startswith("{{c", m.start()) or text.startswith("{{c", opened[0])):
+                nested_at = m.start()
+            opened.append(m.start())
+            continue
+        if not opened:
+            continue
+        start = opened.pop()
+        if opened:
+            continue
+        if text.startswith("{{c", start):
+            if nested_at is not None:
+                problem = problem or f"cloze deletions cannot be nested: {_shown(text, nested_at)} inside {_shown(text, start)}"
+            else:
+                cloze, error = _cloze_at(text, start, m.end())
+                if cloze is not None:
+                    clozes.append(cloze)
+                problem = problem or error
+        nested_at = None
+    for start in opened:
+        if text.startswith("{{c", start):
+            problem = problem or f"malformed cloze {_shown(text, start)}: it is never closed with }}}}"
+            break
+    return clozes, problem
+
+
 def cloze_numbers(text: str) -> tuple[int, ...]:
-    return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)}))
+    return tuple(sorted({c.number for c in scan_clozes(text)[0]}))
 
 
 def malformed_cloze(text: str) -> str | None:
     """Describe the first cloze-like marker that is not a valid deletion, or None if all are fine."""
-    valid_spans = [m.span() for m in CLOZE_RE.finditer(text)]
-    for m in CLOZE_RE.finditer(text):
-        if int(m.group(1)) < 1:
-            return f"cloze number must be 1 or more in {m.group(0)!r}"
-        if not m.group(2).strip():
-            return f"cloze deletion {m.group(0)!r} hides nothing"
-    for m in CLOZE_START_RE.finditer(text):
-        if not any(start <= m.start() < end for start, end in valid_spans):
-            snippet = text[m.start() : m.start() + 30].splitlines()[0]
-            return f"malformed cloze {snippet!r}: write {{{{c1::text}}}} or {{{{c1::text::hint}}}}"
-    return None
+    return scan_clozes(text)[1]
 
 
 def content_hash(question: str, answer: str, sources: tuple[str, ...]) -> str:
@@ -81,15 +144,19 @@ def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
 
 
 def _cloze_replace(text: str, active: int, reveal: bool) -> str:
-    def sub(m: re.Match[str]) -> str:
-        number, body, hint = int(m.group(1)), m.group(2), m.group(3)
-        if number != active:
-            return body
-        if reveal:
-            return f"**{body}**"
-        return f"**[{hint}]**" if hint else "**[...]**"
-
-    return CLOZE_RE.sub(sub, text)
+    parts: list[str] = []
+    at = 0
+    for cloze in scan_clozes(text)[0]:
+        parts.append(text[at : cloze.start])
+        if cloze.number != active:
+            parts.append(cloze.body)
+        elif reveal:
+            parts.append(f"**{cloze.body}**")
+        else:
+            parts.append(f"**[{cloze.hint}]**" if cloze.hint else "**[...]**")
+        at = cloze.end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def front_and_back(kind: CardKind, ord: int, question: str, answer: str) -> tuple[str, str]:
@@ -108,4 +175,10 @@ def front_and_back(kind: CardKind, ord: int, question: str, answer: str) -> tupl
 
 def cloze_plain(text: str) -> str:
     """Text with every cloze deletion shown, for listings and search."""
-    return CLOZE_RE.sub(lambda m: m.group(2), text)
+    parts: list[str] = []
+    at = 0
+    for cloze in scan_clozes(text)[0]:
+        parts.extend((text[at : cloze.start], cloze.body))
+        at = cloze.end
+    parts.append(text[at:])
+    return "".join(parts)

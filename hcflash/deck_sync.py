@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hcflash.cards import expand_note
 from hcflash.errors import ConfigError, DeckError
-from hcflash.issue_codes import DeckIssue
-from hcflash.locations import deck_files
+from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
+from hcflash.locations import find_deck_files
 from hcflash.records import CardContent, DeckFile, SyncReport
 from hcflash.store import FileRecord
 from hcflash.sync import SyncPlan, plan_sync
@@ -42,21 +43,31 @@ class DeckScan:
     skipped: int = 0
 
 
-def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
-    """Find every deck file below `roots`, reading and parsing only those that changed since `index`."""
+def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], today: date | None = None) -> DeckScan:
+    """Find every deck file below `roots`, reading and parsing only those that changed since `index`.
+    A changed file is held to the same rules as `hcflash check`: its parse errors and the linter's
+    errors (raw HTML, links out of the deck folder, weak sources, ...) are the scan's issues. A file
+    or folder that cannot be read is an error too, so its cards are never taken for removed."""
     scan = DeckScan()
     for root in roots:
-        for path in deck_files(root):
+        folder = find_deck_files(root)
+        for path, why in folder.unreadable:
+            scan.issues.append(DeckIssue(UNREADABLE, f"cannot read folder: {why} (its cards would look removed)", path, 1))
+        for path in folder.files:
             key = str(path.resolve())
             if key in scan.current:
                 continue
             scan.current.add(key)
-            stat = path.stat()
             known = index.get(key)
-            if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
-                scan.skipped += 1
+            try:
+                stat = path.stat()
+                if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+                    scan.skipped += 1
+                    continue
+                data = path.read_bytes()
+            except OSError as exc:
+                scan.issues.append(DeckIssue(UNREADABLE, f"cannot read file: {exc.strerror or exc}", path, 1))
                 continue
-            data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             record = FileRecord(key, digest, stat.st_size, stat.st_mtime_ns)
             if known and known.content_hash == digest:
@@ -64,15 +75,18 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
                 scan.skipped += 1
                 continue
             from hcflash.deck import deck_name_from_path, decode_deck_bytes, parse_deck  # only when a file changed
+            from hcflash.lint import lint_deck
 
             try:
                 text = decode_deck_bytes(data, path)
             except DeckError as exc:
                 scan.issues.extend(exc.issues)
                 continue
+            base = root if root.is_dir() else root.parent
             relative = path.relative_to(root) if root.is_dir() else Path(path.name)
             deck = parse_deck(text, Path(key), deck_name_from_path(relative))
             scan.issues.extend(deck.issues)
+            scan.issues.extend(i for i in lint_deck(deck, base, today=today) if i.severity == "error")
             scan.parsed.append(ParsedFile(record, deck))
     return scan
 
@@ -91,8 +105,9 @@ class DeckSync:
             if not root.exists():
                 raise ConfigError(f"deck folder {root} does not exist")
         index = store.cards.file_index()
-        scan = scan_decks(roots, index)
-        errors = [i for i in scan.issues if i.severity == "error"]
+        today = self.col.now().astimezone(self.col.settings.tz).date()
+        scan = scan_decks(roots, index, today)
+        errors = capped([i for i in scan.issues if i.severity == "error"])
         if errors:
             raise DeckError(errors)
         removed = sorted(set(index) - scan.current)
@@ -110,8 +125,9 @@ class DeckSync:
             for note in item.deck.notes:
                 contents.extend(expand_note(note, header, item.record.path))
         plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.cards.known())
-        if plan.issues:
-            raise DeckError(plan.issues)
+        plan_errors = [i for i in plan.issues if i.severity == "error"]
+        if plan_errors:
+            raise DeckError(capped(plan_errors))
         store.cards.apply_sync(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, self.col.now())
         self.col.review.forget_previews()
         changed = sum(u.content_changed for u in plan.updates)
@@ -128,5 +144,5 @@ class DeckSync:
             carried=len(plan.carries),
             files_parsed=len(scan.parsed),
             files_skipped=scan.skipped,
-            warnings=tuple(i for i in scan.issues if i.severity == "warning"),
+            warnings=tuple(i for i in [*scan.issues, *plan.issues] if i.severity == "warning"),
         )

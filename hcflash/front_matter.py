@@ -7,23 +7,46 @@ from typing import Any
 import yaml
 
 from hcflash.card_meta import ID_RE, TAG_RE, parse_spec, split_words
-from hcflash.issue_codes import BAD_FRONT_MATTER, BAD_FRONT_MATTER_KEY, IssueList
+from hcflash.issue_codes import BAD_FRONT_MATTER, BAD_FRONT_MATTER_KEY, IssueList, shown
 from hcflash.records import DeckHeader, SpecRef
 
 FRONT_MATTER_KEYS = {"deck", "id-prefix", "tags", "reverse", "description", "specs", "require-verified"}
 
 
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_PREFIX_CHARS = 70  # an id is at most 80 characters: the prefix leaves room for words and a -N
+MAX_YAML_DEPTH = 20
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
+    """Safe YAML for front matter: no tags beyond the safe ones, no anchors or aliases (an alias
+    bomb grows a few lines into gigabytes), keys that are plain words and unique, and nesting at
+    most MAX_YAML_DEPTH deep (deeper recursion would exhaust Python's stack)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, "front matter may not use YAML anchors or aliases (& or *)", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set[Any] = set()
     for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(None, None, "a front matter key must be a plain word", key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {shown(key)}", key_node.start_mark
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
@@ -37,6 +60,9 @@ _UniqueKeyLoader.add_constructor(
 def parse_front_matter(content: str | None, default_name: str, out: IssueList) -> DeckHeader:
     if content is None:
         return DeckHeader(name=default_name)
+    if len(content) > MAX_FRONT_MATTER_CHARS:
+        out.add(BAD_FRONT_MATTER, f"front matter is {len(content):,} characters long; at most {MAX_FRONT_MATTER_CHARS:,}", 1)
+        return DeckHeader(name=default_name)
     try:
         data = yaml.load(content, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -44,8 +70,8 @@ def parse_front_matter(content: str | None, default_name: str, out: IssueList) -
         line = (mark.line + 2) if mark is not None else 1
         out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc.problem or exc}", line)
         return DeckHeader(name=default_name)
-    except yaml.YAMLError as exc:
-        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {exc}", 1)
+    except (yaml.YAMLError, RecursionError) as exc:
+        out.add(BAD_FRONT_MATTER, f"front matter is not valid YAML: {str(exc)[:200]}", 1)
         return DeckHeader(name=default_name)
     if data is None:
         return DeckHeader(name=default_name)
@@ -53,28 +79,31 @@ def parse_front_matter(content: str | None, default_name: str, out: IssueList) -
         out.add(BAD_FRONT_MATTER, "front matter must be a mapping of keys to values", 2)
         return DeckHeader(name=default_name)
 
-    source_lines = content.splitlines()
+    first_lines: dict[str, int] = {}
+    for i, text in enumerate(content.split("\n")):
+        first_lines.setdefault(text.split(":", 1)[0].strip(), i + 2)
 
     def line_of(key: str) -> int:
-        for i, text in enumerate(source_lines):
-            if text.split(":", 1)[0].strip() == key:
-                return i + 2
-        return 1
+        return first_lines.get(key, 1)
 
     for key in data:
         if key not in FRONT_MATTER_KEYS:
             known = ", ".join(sorted(FRONT_MATTER_KEYS))
-            out.add(BAD_FRONT_MATTER_KEY, f"unknown front matter key {key!r} (known: {known})", line_of(str(key)))
+            out.add(BAD_FRONT_MATTER_KEY, f"unknown front matter key {shown(key)} (known: {known})", line_of(str(key)))
 
     name = data.get("deck", default_name)
     if not isinstance(name, str) or not name.strip() or any(not p.strip() for p in name.split("::")):
-        out.add(BAD_FRONT_MATTER_KEY, f"'deck' must be a name like 'Parent::Child', not {name!r}", line_of("deck"))
+        out.add(BAD_FRONT_MATTER_KEY, f"'deck' must be a name like 'Parent::Child', not {shown(name)}", line_of("deck"))
         name = default_name
     name = "::".join(p.strip() for p in name.split("::"))
 
     prefix = data.get("id-prefix")
     if prefix is not None and (not isinstance(prefix, str) or not ID_RE.match(prefix)):
-        out.add(BAD_FRONT_MATTER_KEY, f"'id-prefix' must be lowercase words joined by hyphens, not {prefix!r}", line_of("id-prefix"))
+        out.add(BAD_FRONT_MATTER_KEY, f"'id-prefix' must be lowercase words joined by hyphens, not {shown(prefix)}", line_of("id-prefix"))
+        prefix = None
+    elif prefix is not None and len(prefix) > MAX_PREFIX_CHARS:
+        message = f"'id-prefix' is {len(prefix)} characters; at most {MAX_PREFIX_CHARS}, to leave room for ids"
+        out.add(BAD_FRONT_MATTER_KEY, message, line_of("id-prefix"))
         prefix = None
 
     raw_tags = data.get("tags", [])
@@ -87,12 +116,12 @@ def parse_front_matter(content: str | None, default_name: str, out: IssueList) -
         out.add(BAD_FRONT_MATTER_KEY, "'tags' must be a list of words or a comma-separated string", line_of("tags"))
     for tag in tags:
         if not TAG_RE.match(tag):
-            out.add(BAD_FRONT_MATTER_KEY, f"tag {tag!r} may hold only letters, digits and _ . : -", line_of("tags"))
+            out.add(BAD_FRONT_MATTER_KEY, f"tag {shown(tag)} may hold only letters, digits and _ . : -", line_of("tags"))
     tags = [t for t in tags if TAG_RE.match(t)]
 
     reverse = data.get("reverse", False)
     if not isinstance(reverse, bool):
-        out.add(BAD_FRONT_MATTER_KEY, f"'reverse' must be true or false, not {reverse!r}", line_of("reverse"))
+        out.add(BAD_FRONT_MATTER_KEY, f"'reverse' must be true or false, not {shown(reverse)}", line_of("reverse"))
         reverse = False
 
     description = data.get("description", "")
@@ -102,7 +131,7 @@ def parse_front_matter(content: str | None, default_name: str, out: IssueList) -
 
     require_verified = data.get("require-verified", False)
     if not isinstance(require_verified, bool):
-        out.add(BAD_FRONT_MATTER_KEY, f"'require-verified' must be true or false, not {require_verified!r}", line_of("require-verified"))
+        out.add(BAD_FRONT_MATTER_KEY, f"'require-verified' must be true or false, not {shown(require_verified)}", line_of("require-verified"))
         require_verified = False
 
     return DeckHeader(
@@ -121,7 +150,7 @@ def _specs(raw: Any, out: IssueList, line: int) -> tuple[SpecRef, ...]:
         # YAML reads 2.1 as a number: accept it, but a version is text (quote it to keep trailing zeros).
         spec = parse_spec(f"{name} {version}") if isinstance(name, str) and isinstance(version, str | int | float) else None
         if spec is None or spec.pinned:
-            out.add(BAD_FRONT_MATTER_KEY, f"'specs' entry {name!r}: {version!r} is not a name and a version", line)
+            out.add(BAD_FRONT_MATTER_KEY, f"'specs' entry {shown(name)}: {shown(version)} is not a name and a version", line)
         else:
             found.append(spec)
     return tuple(found)

@@ -29,6 +29,7 @@ from hcflash.issue_codes import (
     UNVERIFIED,
     WEAK_SOURCE,
     DeckIssue,
+    shown,
 )
 from hcflash.records import DeckFile, Note
 
@@ -38,13 +39,30 @@ ALLOWED_HTML_TAGS = {"br", "sub", "sup", "kbd"}
 WEB_SCHEMES = ("http://", "https://", "mailto:")
 
 _md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-_TAG_RE = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
-_LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+# Possessive quantifiers and bracket-free runs: each pattern scans any stretch of text at most a
+# fixed number of times, so a line of 20,000 `[` or `<` costs what any other line costs.
+_TAG_RE = re.compile(r"<\s*+/?\s*+([a-zA-Z][a-zA-Z0-9-]*+)")
+_LINK_RE = re.compile(r"\[([^\[\]]*+)\]\(([^)\s\[]*+)[^)\[]*+\)")
 _BARE_URL_RE = re.compile(r"^<?(https?://\S+?)>?$")
 _CFR_RE = re.compile(r"\b\d+\s+CFR\b(?!\s*(?:part\s*|§\s*|section\s*)?\d)", re.I)
 _WORD_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
 _STOP = {"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "is", "are", "what", "which", "does", "do", "how", "why"}
+
+
+def without_comments(html: str) -> str:
+    """HTML with its comments removed, in one pass (an unclosed `<!--` hides the rest)."""
+    parts, at = [], 0
+    while (start := html.find("<!--", at)) >= 0:
+        parts.append(html[at:start])
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return "".join(parts)
+        at = end + 3
+    parts.append(html[at:])
+    return "".join(parts)
+
+
+MAX_QUESTION_WORDS = 40  # words of a question compared for near-duplicates: bounds the pairs counted
 
 
 def _walk(tokens: list[Token]):
@@ -62,7 +80,7 @@ def _raw_html(note: Note, path: Path, out: list[DeckIssue]) -> None:
     for token in _walk(_note_tokens(note)):
         if token.type not in ("html_block", "html_inline"):
             continue
-        for tag in _TAG_RE.findall(_COMMENT_RE.sub("", token.content)):
+        for tag in _TAG_RE.findall(without_comments(token.content)):
             if tag.lower() not in ALLOWED_HTML_TAGS:
                 allowed = ", ".join(f"<{t}>" for t in sorted(ALLOWED_HTML_TAGS))
                 out.append(DeckIssue(RAW_HTML, f"raw HTML <{tag}> is not allowed (only {allowed}); write Markdown", path, note.line))
@@ -87,10 +105,10 @@ def _links(note: Note, path: Path, decks_root: Path, exists: Callable[[Path], bo
         if kind == "link" and target.startswith(WEB_SCHEMES):
             continue
         if kind == "image" and target.startswith(WEB_SCHEMES):
-            out.append(DeckIssue(BAD_LINK, f"image {target!r} is remote: put the file in the decks folder", path, note.line))
+            out.append(DeckIssue(BAD_LINK, f"image {shown(target)} is remote: put the file in the decks folder", path, note.line))
             continue
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
-            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} uses a scheme that is not allowed", path, note.line))
+            out.append(DeckIssue(BAD_LINK, f"{kind} {shown(target)} uses a scheme that is not allowed", path, note.line))
             continue
         relative = target.split("#", 1)[0].split("?", 1)[0]
         if not relative:
@@ -99,21 +117,21 @@ def _links(note: Note, path: Path, decks_root: Path, exists: Callable[[Path], bo
         try:
             resolved.relative_to(decks_root.resolve())
         except ValueError:
-            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} points outside the decks folder", path, note.line))
+            out.append(DeckIssue(BAD_LINK, f"{kind} {shown(target)} points outside the decks folder", path, note.line))
             continue
         if not exists(resolved):
-            out.append(DeckIssue(BAD_LINK, f"{kind} {target!r} points to a file that does not exist", path, note.line))
+            out.append(DeckIssue(BAD_LINK, f"{kind} {shown(target)} points to a file that does not exist", path, note.line))
 
 
 def _sources(note: Note, path: Path, out: list[DeckIssue]) -> None:
     for source in note.sources:
         titled = _LINK_RE.sub(lambda m: m.group(1), source).strip()
         if _BARE_URL_RE.match(source.strip()) or not titled or _BARE_URL_RE.match(titled):
-            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} is a bare URL: name the document and section", path, note.line))
+            out.append(DeckIssue(WEAK_SOURCE, f"source {shown(source)} is a bare URL: name the document and section", path, note.line))
         elif len(titled) < 6:
-            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} names no recognizable document", path, note.line))
+            out.append(DeckIssue(WEAK_SOURCE, f"source {shown(source)} names no recognizable document", path, note.line))
         elif _CFR_RE.search(titled):
-            out.append(DeckIssue(WEAK_SOURCE, f"source {source!r} cites the CFR without a part or section", path, note.line))
+            out.append(DeckIssue(WEAK_SOURCE, f"source {shown(source)} cites the CFR without a part or section", path, note.line))
 
 
 def _long_answer(note: Note, path: Path, out: list[DeckIssue]) -> None:
@@ -124,7 +142,8 @@ def _long_answer(note: Note, path: Path, out: list[DeckIssue]) -> None:
 
 
 def _words(question: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD_RE.findall(cloze_plain(question).lower()) if w not in _STOP)
+    words = dict.fromkeys(w for w in _WORD_RE.findall(cloze_plain(question).lower()) if w not in _STOP)
+    return frozenset(list(words)[:MAX_QUESTION_WORDS])
 
 
 def near_duplicates(decks: list[DeckFile], threshold: float = NEAR_DUPLICATE_THRESHOLD) -> list[DeckIssue]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -38,17 +39,42 @@ def env_deck_dirs() -> tuple[Path, ...]:
     return tuple(Path(p).expanduser() for p in value.split(os.pathsep) if p.strip())
 
 
+@dataclass(frozen=True)
+class DeckFolder:
+    """The deck files below a folder, and what could not be read there (a folder whose cards would
+    otherwise look removed)."""
+
+    files: list[Path]
+    unreadable: list[tuple[Path, str]]
+
+
+def _is_deck_name(relative: Path) -> bool:
+    if any(part.startswith((".", "_")) for part in relative.parts):
+        return False
+    return relative.suffix == ".md" and relative.name.upper() not in ("README.MD", "CONTRIBUTING.MD")
+
+
+def find_deck_files(root: Path) -> DeckFolder:
+    """Markdown deck files below a folder, in a stable order; READMEs and _/. names are not decks.
+    Folders that cannot be listed are reported, never skipped in silence."""
+    if root.is_file():
+        return DeckFolder([root], [])
+    unreadable: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append((Path(exc.filename or root), exc.strerror or str(exc)))
+
+    found = []
+    for folder, dirs, files in os.walk(root, onerror=failed):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in files:
+            path = here / name
+            if _is_deck_name(path.relative_to(root)) and path.is_file():
+                found.append(path)
+    return DeckFolder(sorted(found), unreadable)
+
+
 def deck_files(root: Path) -> list[Path]:
     """Markdown deck files below a folder, in a stable order; READMEs and _/. names are not decks."""
-    if root.is_file():
-        return [root]
-    found = []
-    for path in sorted(root.rglob("*.md")):
-        relative = path.relative_to(root)
-        if any(part.startswith((".", "_")) for part in relative.parts):
-            continue
-        if path.name.upper() in ("README.MD", "CONTRIBUTING.MD"):
-            continue
-        if path.is_file():
-            found.append(path)
-    return found
+    return find_deck_files(root).files

@@ -5,6 +5,8 @@ Uses the same service calls as the TUI: each rating is committed before the next
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from hcflash.records import SyncReport
@@ -13,28 +15,47 @@ from hcflash.service import StudyService
 from hcflash.text_safety import plain_text
 
 
+def _shown(text: str) -> str:
+    """Card text for the terminal: line endings as line breaks, every other control code visible."""
+    return plain_text(text.replace("\r\n", "\n"))
+
+
+def _ask(prompt: str) -> str | None:
+    """One line of input after a prompt; None at the end of input (a pipe that ran out, Ctrl+D)."""
+    click.echo(f"{prompt}: ", nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        return None
+    return line.rstrip("\r\n")
+
+
 def run_plain_review(service: StudyService, decks: list[str] | None, report: SyncReport) -> None:
+    """Review until nothing is due, `q`, or the end of input; each ends with the session's summary."""
     if not report.nothing_changed:
         click.echo(f"Synced: {report.summary()}")
     reviewed = 0
+    card = None
     while True:
         card = service.next_card(decks)
         if card is None:
             break
         counts = service.queue_counts(decks)
-        click.echo(f"\n[{counts.new} new · {counts.learning} learning · {counts.review} due]  {plain_text(card.deck)}")
-        click.echo(plain_text(card.front))
-        if click.prompt("Enter to show the answer, q to quit", default="", show_default=False).strip().lower() == "q":
+        click.echo(f"\n[{counts.new} new · {counts.learning} learning · {counts.review} due]  {_shown(card.deck)}")
+        click.echo(_shown(card.front))
+        answer = _ask("Enter to show the answer, q to quit")
+        if answer is None or answer.strip().lower() == "q":
             break
         click.echo("-" * 40)
-        click.echo(plain_text(card.back))
-        click.echo("Source: " + plain_text("; ".join(card.sources)))
+        click.echo(_shown(card.back))
+        click.echo("Source: " + _shown("; ".join(card.sources)))
         previews = service.preview(card.id)
         click.echo("   ".join(f"{r}) {previews[r].label}" for r in RATINGS))
-        choice = click.prompt("Rate 1-4 (q to quit)", default="3")
-        if choice.strip().lower() == "q":
+        choice = _ask("Rate 1-4 (q to quit) [3]")
+        if choice is None or choice.strip().lower() == "q":
             break
-        if choice.strip() not in {"1", "2", "3", "4"}:
+        choice = choice.strip() or "3"
+        if choice not in {"1", "2", "3", "4"}:
             click.echo("Not a rating; showing the card again later.")
             continue
         service.rate(card.id, int(choice))

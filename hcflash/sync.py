@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hcflash.issue_codes import DUPLICATE_ID, DeckIssue
+from hcflash.issue_codes import DUPLICATE_ID, REPLACES_LIVE, REPLACES_UNKNOWN, DeckIssue
 from hcflash.records import CardContent
 
 
@@ -63,9 +63,14 @@ def plan_sync(
 
     `parsed` holds every card of the files in `reparsed_files`; cards of files not listed there are
     untouched. A key that is live in a file outside `reparsed_files` is a duplicate id.
+    `Replaces:` carries history to a card that is added or comes back (a rename that goes back,
+    `a → b → a`, brings the reviews done under `b` home); it may not name a card that stays in the
+    decks (that would copy one history into two live cards), and naming an id this store has never
+    held is a warning.
     """
     plan = SyncPlan()
     seen: dict[str, CardContent] = {}
+    _check_replaces(parsed, reparsed_files, known, plan)
     for card in parsed:
         if card.key in seen:
             first = seen[card.key]
@@ -81,11 +86,12 @@ def plan_sync(
                 DeckIssue(DUPLICATE_ID, f"id {card.note_id!r} is already used at {old.file}:{old.line}", Path(card.file), card.line)
             )
             continue
-        if old is None:
-            plan.inserts.append(card)
+        if old is None or old.retired:
             sources = _replaced_cards(card, known)
             if sources:
                 plan.carries.append(Carry(card.key, sources))
+        if old is None:
+            plan.inserts.append(card)
             continue
         content_changed = old.content_hash != card.content_hash
         moved = old.file != card.file or old.deck != card.deck
@@ -100,13 +106,49 @@ def plan_sync(
     return plan
 
 
+def note_of(key: str) -> str:
+    """The note id of a card key (`x#c2` → `x`)."""
+    return key.split("#", 1)[0]
+
+
+def _check_replaces(parsed: list[CardContent], reparsed_files: set[str], known: dict[str, KnownCard], plan: SyncPlan) -> None:
+    """`Replaces:` must name cards that leave the decks (HC114), and ids the store knows (HC115, a warning)."""
+    live: dict[str, tuple[str, int]] = {}
+    for card in parsed:
+        live.setdefault(card.note_id, (card.file, card.line))
+    for old in known.values():
+        if not old.retired and old.file not in reparsed_files:
+            live.setdefault(note_of(old.key), (old.file, old.line))
+    ever = {note_of(key) for key in known}
+    checked: set[tuple[str, int]] = set()
+    for card in parsed:
+        if (card.file, card.line) in checked:
+            continue
+        checked.add((card.file, card.line))
+        for old_note in card.replaces:
+            if old_note == card.note_id or old_note in live:
+                file, line = live.get(old_note, (card.file, card.line))
+                plan.issues.append(DeckIssue(REPLACES_LIVE, replaces_live_message(old_note, f"{file}:{line}"), Path(card.file), card.line))
+            elif known and old_note not in ever:
+                plan.issues.append(
+                    DeckIssue(
+                        REPLACES_UNKNOWN, f"Replaces: {old_note} names no card this store has ever held; no history is carried",
+                        Path(card.file), card.line, "warning",
+                    )
+                )
+
+
+def replaces_live_message(old_note: str, where: str) -> str:
+    return f"Replaces: {old_note} names a card that is still in the decks ({where}): remove that card, or this Replaces: line"
+
+
 def _replaced_cards(card: CardContent, known: dict[str, KnownCard]) -> tuple[int, ...]:
-    """Stored cards this new card takes history from: the same card kind of each replaced note
+    """Stored cards this card takes history from: the same card kind of each replaced note
     (`old#c2` for this note's `#c2`), or the old note's basic card."""
     suffix = card.key[len(card.note_id):]
     found = []
     for old_note in card.replaces:
         old = known.get(old_note + suffix) or (known.get(old_note) if suffix else None)
-        if old is not None:
+        if old is not None and old.key != card.key:
             found.append(old.id)
     return tuple(dict.fromkeys(found))

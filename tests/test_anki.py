@@ -257,18 +257,46 @@ def test_unknown_notes_are_reported_and_skipped(hc, collection_dir, tmp_path):
     assert service.store.log.count() == 0
 
 
+EVIL_DECK = (
+    '## <script>alert(1)</script> Q <!-- id: evil-q -->\n\n'
+    '<img src=x onerror="alert(1)"> [click](javascript:alert(1)) ![track](https://evil.example/p.png)\n'
+    '<iframe src="https://evil.example"></iframe>\n\n'
+    'Source: <a href="javascript:alert(2)" onclick="x()">spec</a>\n'
+)
+
+
+def store_without_the_linter(store: Store, path: Path) -> None:
+    """What sync stored before it ran the linter (#18): hostile text could reach the store then,
+    and a store keeps it until the card changes."""
+    from hcflash.cards import expand_note
+    from hcflash.deck import parse_deck
+    from hcflash.sync import plan_sync
+
+    deck = parse_deck(path.read_text(), path)
+    contents = [card for note in deck.notes for card in expand_note(note, deck.header, str(path))]
+    store.cards.apply_sync(plan_sync(contents, {str(path)}, store.cards.known()), [], [], {}, utcnow())
+
+
+def test_sync_refuses_hostile_card_text_as_check_does(tmp_path):
+    from hcflash.check import check_paths
+    from hcflash.errors import DeckError
+
+    decks = tmp_path / "decks"
+    write_deck(decks, "evil.md", EVIL_DECK)
+    checked = {(i.code, i.line) for i in check_paths([decks]).errors}
+    with Store.open(tmp_path / "e.db") as store:
+        with pytest.raises(DeckError) as err:
+            StudyService(store, [decks]).sync()
+        assert store.cards.count() == 0
+    assert {("HC140", 1), ("HC141", 1)} <= {(i.code, i.line) for i in err.value.issues} <= checked
+
+
 def test_hostile_card_text_comes_out_inert(tmp_path, collection_dir):
     decks = tmp_path / "decks"
-    write_deck(
-        decks, "evil.md",
-        '## <script>alert(1)</script> Q <!-- id: evil-q -->\n\n'
-        '<img src=x onerror="alert(1)"> [click](javascript:alert(1)) ![track](https://evil.example/p.png)\n'
-        '<iframe src="https://evil.example"></iframe>\n\n'
-        'Source: <a href="javascript:alert(2)" onclick="x()">spec</a>\n',
-    )
+    path = write_deck(decks, "evil.md", EVIL_DECK)
     with Store.open(tmp_path / "e.db") as store:
+        store_without_the_linter(store, path)
         service = StudyService(store, [decks])
-        service.sync()
         out = tmp_path / "evil.apkg"
         service.export_anki(out)
     col = open_collection(collection_dir)
@@ -282,5 +310,28 @@ def test_hostile_card_text_comes_out_inert(tmp_path, collection_dir):
         assert not [name for name, _ in elements.attributes if name.startswith("on")]
         assert not [value for name, value in elements.attributes if name in ("href", "src") and not value.startswith("https:")]
         assert "&lt;script&gt;" in note["Front"]  # shown as text, never run
+    finally:
+        col.close()
+
+
+def test_html_from_the_stores_render_cache_is_sanitized_again(hc, collection_dir, tmp_path):
+    """The cache is a table in a file on disk: HTML read back from it is checked as if new."""
+    service, _, _ = hc
+    service.export_anki(tmp_path / "first.apkg")  # fills the cache
+    poisoned = {
+        key: {**fields, "Back": '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:x()">y</a>'}
+        for key, fields in service.store.html.cached().items()
+    }
+    service.store.html.save(poisoned)
+    out = tmp_path / "second.apkg"
+    service.export_anki(out)
+    col = open_collection(collection_dir)
+    try:
+        import_into(col, out)
+        elements = ElementCollector()
+        elements.feed(note_by_guid(col, "hcflash:std-oru")["Back"])
+        assert not {"script", "img"} & elements.tags
+        assert not [name for name, _ in elements.attributes if name.startswith("on")]
+        assert not [value for name, value in elements.attributes if name == "href" and value.startswith("javascript")]
     finally:
         col.close()

@@ -32,7 +32,8 @@ def run(*args: str, input: str | None = None, env: dict[str, str] | None = None)
 
 
 def studied_store(db: Path, decks: Path, ratings: int = 5, cards: int = 30) -> None:
-    write_deck(decks, "a.md", basic_cards("a", cards))
+    for part in range(0, cards, 1000):
+        write_deck(decks, f"p{part}.md", basic_cards(f"p{part}", min(1000, cards - part)))
     with Store.open(db) as store:
         service = StudyService(store, [decks], clock=FakeClock())
         service.save_settings(Settings(fuzz=False, new_per_day=1000))

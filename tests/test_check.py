@@ -99,3 +99,69 @@ def test_fix_adds_a_missing_final_newline_and_nothing_else(deck_dir):
     assert fix_paths([deck_dir]) == {path: []}
     assert path.read_text() == "## Q <!-- id: t-q -->\n\nA  \n\nSource: IHE ITI TF-1, 5\n"
     assert fix_paths([deck_dir]) == {}
+
+
+# -- ids --fix writes (#18) ---------------------------------------------------------------------------
+
+def test_fix_never_writes_the_prefix_twice(deck_dir):
+    path = write_deck(deck_dir, "u.md", "---\nid-prefix: uscdi\n---\n## USCDI v3 adds which data classes?\n\nA\n\nSource: IHE ITI TF-1, 5\n")
+    assert fix_paths([deck_dir]) == {path: ["uscdi-v3-adds-data-classes"]}
+    path.write_text("---\nid-prefix: uscdi\n---\n## What is USCDI?\n\nA\n\nSource: IHE ITI TF-1, 5\n")
+    assert fix_paths([deck_dir]) == {path: ["uscdi-card"]}
+
+
+def test_fix_with_a_long_prefix_writes_ids_check_accepts(deck_dir):
+    prefix = "-".join(["abcdefghi"] * 7)[:70].rstrip("-")
+    write_deck(deck_dir, "p.md", f"---\nid-prefix: {prefix}\n---\n" + "".join(
+        f"## A long question about the certification program, number {n}\n\nA\n\nSource: IHE ITI TF-1, 5\n\n" for n in range(3)
+    ))
+    added = next(iter(fix_paths([deck_dir]).values()))
+    assert len(added) == 3 and all(len(i) <= 80 and i.startswith(prefix + "-") for i in added)
+    assert check_paths([deck_dir]).errors == ()
+
+
+def test_fix_leaves_a_heading_whose_id_comment_is_not_last_and_handles_comments_mid_heading(deck_dir):
+    path = write_deck(deck_dir, "c.md", "---\nid-prefix: c\n---\n"
+                      "## Where is <!-- a note --> the PIX query?\n\nA\n\nSource: IHE ITI TF-1, 5\n\n"
+                      "## Misplaced <!-- id: c-misplaced --> id\n\nB\n\nSource: IHE ITI TF-1, 8\n")
+    assert fix_paths([deck_dir]) == {path: ["c-pix-query"]}  # the comment is not part of the id
+    result = check_paths([deck_dir])
+    assert [(i.code, i.line) for i in result.errors] == [("HC111", 10)]  # the misplaced id, as written; nothing added to it
+
+
+def test_fix_of_one_file_never_takes_an_id_of_another_file_of_the_folder(deck_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from hcflash.cli import main
+
+    write_deck(deck_dir, "h1.md", "---\nid-prefix: h\n---\n## What does PIX do? <!-- id: h-pix -->\n\nA\n\nSource: IHE ITI TF-1, 5\n")
+    h2 = write_deck(deck_dir, "h2.md", "---\nid-prefix: h\n---\n## What does PIX do?\n\nB\n\nSource: IHE ITI TF-1, 8\n")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "check", "--fix", str(h2)])
+    assert "h-pix-2" in h2.read_text(), result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_fix_never_reuses_an_id_the_store_has_ever_held(deck_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from hcflash.cli import main
+
+    db = tmp_path / "s.db"
+    path = write_deck(deck_dir, "a.md", "---\nid-prefix: a\n---\n## What does PIX do? <!-- id: a-pix -->\n\nA\n\nSource: IHE ITI TF-1, 5\n")
+    assert CliRunner().invoke(main, ["--db", str(db), "--decks", str(deck_dir), "sync"]).exit_code == 0
+    path.write_text("---\nid-prefix: a\n---\n## What does PIX do?\n\nA new fact.\n\nSource: IHE ITI TF-1, 5\n")  # the old card removed
+    before = db.read_bytes()
+    result = CliRunner().invoke(main, ["--db", str(db), "--decks", str(deck_dir), "check", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert "<!-- id: a-pix-2 -->" in path.read_text()
+    assert db.read_bytes() == before, "check --fix wrote to the store"
+
+
+def test_fix_keeps_lone_cr_line_endings(deck_dir):
+    path = deck_dir / "r.md"
+    path.write_bytes(b"## Q one\r\rA\r\rSource: IHE ITI TF-1, 5\r\r## Q two\r\rB\r\rSource: IHE ITI TF-1, 8\r")
+    fix_paths([deck_dir])
+    assert path.read_bytes() == (
+        b"## Q one <!-- id: r-q-one -->\r\rA\r\rSource: IHE ITI TF-1, 5\r\r## Q two <!-- id: r-q-two -->\r\rB\r\rSource: IHE ITI TF-1, 8\r"
+    )
+    assert check_paths([deck_dir]).errors == ()

@@ -97,3 +97,103 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "hcflash", "--help"], capture_output=True, text=True, check=True)
     assert "Spaced-repetition flashcards" in out.stdout
+
+
+# -- output is inert (#18) -------------------------------------------------------------------------
+
+def test_decks_shows_deck_names_as_written_never_as_markup_or_terminal_codes(tmp_path, deck_dir):
+    write_deck(deck_dir, "evil.md", '---\ndeck: "[link=https://evil.example]Click[/link] [bold]x[/bold] \\e[31mred"\nid-prefix: e\n---\n'
+               "## Q <!-- id: e-q -->\n\nA\n\nSource: IHE ITI TF-1, section 5\n")
+    result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "decks")
+    assert result.exit_code == 0, result.output
+    assert "[link=https://evil.example]Click[/link] [bold]x[/bold]" in result.output
+    assert "\x1b" not in result.output and "\\x1b[31mred" in result.output
+
+
+def test_check_prints_no_escape_sequence_and_a_file_name_cannot_forge_an_annotation(tmp_path):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    name = "evil\x1b[2J\n::error file=forged.md,line=1::all good.md"
+    (decks / name).write_text("## Q\n\nA\n\nSource: IHE ITI TF-1, section 5\n")  # no id: HC110
+    human = run("check", str(decks))
+    assert human.exit_code == 2 and "\x1b" not in human.output and "HC110" in human.output
+    github = run("check", "--format", "github", str(decks))
+    lines = [line for line in github.output.splitlines() if line.startswith("::")]
+    assert len(lines) == 1 and lines[0].startswith("::error file=") and "title=HC110::" in lines[0]
+    assert "%0A%3A%3Aerror file=forged.md%2Cline=1%3A%3Aall good.md,line=1,title=HC110::" in lines[0]
+    assert "\x1b" not in github.output
+
+
+def test_check_counts_notes_and_cards(deck_dir):
+    write_deck(deck_dir, "a.md", "## {{c1::A}} and {{c2::B}} <!-- id: a-c -->\n\nSource: IHE ITI TF-1, section 5\n\n"
+               "## Q <!-- id: a-q -->\n\nA\n\nSource: IHE ITI TF-1, section 5\nReverse: yes\n")
+    result = run("check", str(deck_dir))
+    assert "1 file(s), 2 note(s), 4 card(s): 0 error(s), 0 warning(s)" in result.output
+
+
+# -- review --plain at the end of its input ---------------------------------------------------------
+
+def test_plain_review_at_the_end_of_input_ends_quietly_with_a_summary(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 3))
+    db = str(tmp_path / "s.db")
+    for stdin in ("", "\n", "\n3\n"):
+        result = run("--db", db, "--decks", str(deck_dir), "review", "--plain", input=stdin)
+        assert result.exit_code == 0, result.output
+        assert "Aborted" not in result.output and "Reviewed" in result.output
+    assert "Reviewed 1 card(s)" in result.output
+
+
+def test_plain_review_of_a_crlf_deck_shows_no_carriage_returns(tmp_path, deck_dir):
+    (deck_dir / "a.md").write_bytes(b"## Q one <!-- id: a-q -->\r\n\r\nLine one\r\nline two\r\n\r\nSource: IHE ITI TF-1, section 5\r\n")
+    result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "review", "--plain", input="\n3\n")
+    assert result.exit_code == 0, result.output
+    assert "Line one\nline two" in result.output and "\\x0d" not in result.output and "\r" not in result.output
+
+
+# -- export anki, as a new user tries it ------------------------------------------------------------
+
+def test_export_of_a_deck_that_does_not_exist_fails_naming_the_decks(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 2, deck="Top::Sub"))
+    out = tmp_path / "x.apkg"
+    result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "export", "anki", "-o", str(out), "--deck", "Nope")
+    assert result.exit_code == 1 and "no deck named 'Nope'" in result.output and "Top::Sub" in result.output
+    assert not out.exists()
+
+
+def test_export_into_a_folder_that_does_not_exist_fails_and_creates_nothing(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    out = tmp_path / "nonexistent" / "dir" / "x.apkg"
+    result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "export", "anki", "-o", str(out))
+    assert result.exit_code == 1 and "does not exist" in result.output
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_no_scheduling_is_the_flag_and_no_progress_still_works_with_a_notice(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    db = str(tmp_path / "s.db")
+    result = run("--db", db, "--decks", str(deck_dir), "export", "anki", "-o", str(tmp_path / "a.apkg"), "--no-scheduling")
+    assert result.exit_code == 0 and "(content only)" in result.output
+    old = run("--db", db, "--decks", str(deck_dir), "export", "anki", "-o", str(tmp_path / "b.apkg"), "--no-progress")
+    assert old.exit_code == 0 and "(content only)" in old.output and "--no-progress is deprecated" in old.output
+    helped = run("export", "anki", "--help").output
+    assert "--no-scheduling" in helped and "--no-progress" not in helped
+
+
+def test_temporary_folders_of_killed_exports_are_removed_by_the_next_export(tmp_path, deck_dir, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    stale = tmp_path / "tmp" / "hcflash-export-killed"
+    (stale / "collection.anki2").parent.mkdir()
+    (stale / "collection.anki2").write_bytes(b"half a collection")
+    fresh = tmp_path / "tmp" / "hcflash-export-running"
+    fresh.mkdir()
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "export", "anki", "-o", str(tmp_path / "x.apkg"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == ["hcflash-export-running"]

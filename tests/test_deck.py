@@ -160,3 +160,22 @@ def test_any_text_parses_to_notes_and_issues_without_raising(text):
         assert note.line >= 1
     for issue in deck.issues:
         assert issue.code.startswith("HC") and issue.line >= 1
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_crlf_and_a_lone_cr_read_exactly_like_lf(ending):
+    lf = parse(GOOD)
+    other = parse(GOOD.replace("\n", ending))
+    assert other.notes == lf.notes and other.issues == lf.issues == ()
+    assert "Source:" not in other.notes[0].answer and "\r" not in other.notes[0].answer
+
+
+def test_a_lone_cr_inside_a_line_ends_it_as_markdown_it_says():
+    """markdown-it (CommonMark) ends a line at a lone CR; the parser now agrees: the card reads as if
+    the CR were a LF, and the next card's line number counts it."""
+    with_cr = parse("## Q <!-- id: q -->\n\nThe answer.\r\rSource: IHE ITI TF-1, 5\n\n## R <!-- id: r -->\n\nB\n\nSource: IHE ITI TF-1, 8\n")
+    with_lf = parse("## Q <!-- id: q -->\n\nThe answer.\n\nSource: IHE ITI TF-1, 5\n\n## R <!-- id: r -->\n\nB\n\nSource: IHE ITI TF-1, 8\n")
+    assert with_cr.notes == with_lf.notes
+    assert [(n.id, n.line, n.answer, n.sources) for n in with_cr.notes] == [
+        ("q", 1, "The answer.", ("IHE ITI TF-1, 5",)), ("r", 7, "B", ("IHE ITI TF-1, 8",)),
+    ]

@@ -87,3 +87,45 @@ def test_flags_are_listed_with_path_and_line(service, deck_dir):
     [flag] = service.open_flags()
     assert flag.file.endswith("a.md") and flag.line == 3
     assert flag.note == "ITI-9 is the query, not ITI-8"
+
+
+def test_a_rename_that_goes_back_keeps_the_reviews_done_under_the_other_name(service, deck_dir, clock):
+    path = write_deck(deck_dir, "a.md", card("What is PIX?", "x-a"))
+    service.sync()
+    reviewed(service, "x-a", (3, 4))
+    path.write_text(card("What is PIX?", "x-b", extra="Replaces: x-a\n"))
+    service.sync()
+    clock.advance(days=30)
+    b = reviewed(service, "x-b", (1, 3))
+    b_state = service.store.states.get(b)
+    path.write_text(card("What is PIX?", "x-a", extra="Replaces: x-b\n"))
+    report = service.sync()
+    assert (report.revived, report.carried) == (1, 1)
+    a = service.store.cards.by_key("x-a")
+    assert [e.rating for e in service.store.log.of_card(a.id)] == [3, 4, 1, 3], "each review once, the ones under x-b included"
+    assert service.store.states.get(a.id) == b_state.with_changes(card_id=a.id)
+    assert service.sync().carried == 0 and len(service.store.log.of_card(a.id)) == 4
+
+
+def test_replacing_a_card_that_stays_in_the_decks_is_refused_and_copies_nothing(service, deck_dir):
+    from hcflash.errors import DeckError
+
+    path = write_deck(deck_dir, "a.md", card("PIX?", "x-pix"))
+    service.sync()
+    reviewed(service, "x-pix", (3, 4, 4))
+    before = service.store.log.count()
+    path.write_text(card("PIX?", "x-pix") + "\n" + card("PIX, again?", "x-new", extra="Replaces: x-pix\n"))
+    try:
+        service.sync()
+        raise AssertionError("the sync went through")
+    except DeckError as err:
+        assert [(i.code, i.line) for i in err.issues] == [("HC114", 7)]
+    assert service.store.log.count() == before and service.store.cards.by_key("x-new") is None
+
+
+def test_replaces_of_an_id_the_store_never_held_is_a_warning(service, deck_dir):
+    write_deck(deck_dir, "a.md", card("PIX?", "x-pix"))
+    service.sync()
+    write_deck(deck_dir, "b.md", card("PDQ?", "x-pdq", extra="Replaces: x-typo\n"))
+    report = service.sync()
+    assert report.added == 1 and [(w.code, w.line, w.severity) for w in report.warnings] == [("HC115", 1, "warning")]

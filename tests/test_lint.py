@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from hcflash.check import check_paths
+from hcflash.errors import DeckError
+
+from .conftest import basic_cards, write_deck
 
 CORPUS = Path(__file__).parent / "fixtures" / "bad_decks"
 
@@ -17,6 +20,12 @@ EXPECTED = {
     "HC100-latin1.md": ("HC100", 1, "error"),
     "HC101-front-matter-yaml.md": ("HC101", 2, "error"),
     "HC101-duplicate-key.md": ("HC101", 3, "error"),
+    "HC101-unclosed-front-matter.md": ("HC101", 1, "error"),
+    "HC111-id-mid-heading.md": ("HC111", 1, "error"),
+    "HC114-replaces-live.md": ("HC114", 7, "error"),
+    "HC130-nested-cloze.md": ("HC130", 1, "error"),
+    "HC130-huge-number.md": ("HC130", 1, "error"),
+    "HC130-unclosed-cloze.md": ("HC130", 1, "error"),
     "HC102-unknown-key.md": ("HC102", 3, "error"),
     "HC110-missing-id.md": ("HC110", 3, "error"),
     "HC111-bad-id.md": ("HC111", 1, "error"),
@@ -51,6 +60,20 @@ def test_each_rule_reports_its_code_and_line(name, tmp_path):
     result = check_paths([decks])
     assert [(i.code, i.line, i.severity) for i in result.issues] == [EXPECTED[name]]
     assert result.issues[0].path.name == name
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, _, severity) in EXPECTED.items() if severity == "error"))
+def test_sync_stops_on_each_error_check_reports_with_the_same_code_and_line(name, tmp_path, service, deck_dir):
+    """One rule for check and sync: what check calls an error stops a sync, at the same place."""
+    write_deck(deck_dir, "good.md", basic_cards("g", 2))
+    service.sync()
+    before = service.store.cards.count(include_retired=True), service.store.log.count()
+    shutil.copy(CORPUS / name, deck_dir / name)
+    checked = [(i.code, i.line) for i in check_paths([deck_dir]).errors if i.path.name == name]
+    with pytest.raises(DeckError) as err:
+        service.sync()
+    assert [(i.code, i.line) for i in err.value.issues if i.path.name == name] == checked == [EXPECTED[name][:2]]
+    assert (service.store.cards.count(include_retired=True), service.store.log.count()) == before
 
 
 def test_links_inside_the_decks_folder_to_existing_files_pass(tmp_path):

@@ -221,6 +221,13 @@ HOSTILE_EXPECTED = {
     "yaml-tag.md": ("HC101", 2),
     "duplicate-keys.md": ("HC101", 4),
     "deep-nesting.md": ("HC106", 7),
+    "yaml-alias-bomb.md": ("HC101", 2),  # nine levels of nine aliases: a 387-million-item deck name if expanded
+    "yaml-list-key.md": ("HC101", 3),  # `? [a, b]`: a key that is a list
+    "yaml-deep-nesting.md": ("HC101", 2),  # 3,000 nested `[`
+    "unclosed-front-matter.md": ("HC101", 1),
+    "cloze-huge-number.md": ("HC130", 1),  # {{c99999999999999999999::x}} overflows SQLite's integer
+    "cloze-nested.md": ("HC130", 3),
+    "id-comment-mid-heading.md": ("HC111", 3),
 }
 
 
@@ -366,3 +373,42 @@ def test_two_sessions_rating_the_same_card_apply_both_ratings_in_turn(tmp_path, 
         assert store.states.get(card.id) == second.after
     one.store.close()
     two.store.close()
+
+
+def test_reviews_from_a_clock_that_ran_ahead_count_as_given_now_once_it_is_corrected(store, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 3))
+    clock = FakeClock(datetime(2036, 5, 1, 15, tzinfo=UTC))  # ten years ahead
+    service = StudyService(store, [deck_dir], clock=clock)
+    service.save_settings(Settings(timezone="America/New_York", fuzz=False))
+    service.sync()
+    card = service.next_card()
+    service.rate(card.id, 3)
+    service.rate(card.id, 3)  # graduates: due days after 2036-05-01
+    ahead = store.states.get(card.id)
+    interval = ahead.due - ahead.last_review
+    clock.now = datetime(2026, 3, 2, 15, tzinfo=UTC)  # the clock is put right
+    corrected = StudyService(store, [deck_dir], clock=clock)
+    assert corrected.maintenance.clamp_future_reviews() == 2
+    state = store.states.get(card.id)
+    assert state.last_review == clock.now and state.due - state.last_review == interval
+    assert all(e.reviewed_at == clock.now for e in store.log.of_card(card.id))
+    assert corrected.doctor(fix=False).healthy, "the log and the card state still agree"
+    clock.advance(days=interval.days + 1)
+    assert corrected.next_card().id == card.id, "the card comes back due, not in 2036"
+    assert corrected.maintenance.clamp_future_reviews() == 0
+
+
+def test_the_cli_says_when_it_moves_reviews_from_the_future(tmp_path, deck_dir):
+    from click.testing import CliRunner
+
+    from hcflash.cli import main
+
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=FakeClock(datetime(2036, 5, 1, 15, tzinfo=UTC)))
+        service.sync()
+        service.rate(service.next_card().id, 4)
+    result = CliRunner().invoke(main, ["--db", str(db), "--decks", str(deck_dir), "status"])
+    assert result.exit_code == 0 and "1 review(s) were dated in the future" in result.output
+    assert "dated in the future" not in CliRunner().invoke(main, ["--db", str(db), "--decks", str(deck_dir), "status"]).output

@@ -120,7 +120,7 @@ def test_a_malformed_deck_reports_path_and_line_and_changes_nothing(service, sto
 def test_an_id_used_in_two_files_is_refused(service, store, deck_dir):
     write_deck(deck_dir, "a.md", basic_cards("a", 1))
     service.sync()
-    write_deck(deck_dir, "b.md", "## Copy <!-- id: a-q1 -->\n\nA\n\nSource: s\n")
+    write_deck(deck_dir, "b.md", "## Copy <!-- id: a-q1 -->\n\nA\n\nSource: IHE ITI TF-1, 5\n")
     before = snapshot(store)
     with pytest.raises(DeckError) as err:
         service.sync()

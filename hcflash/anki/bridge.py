@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hcflash import schedule
+from hcflash.errors import AnkiError
 from hcflash.records import CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
 
 if TYPE_CHECKING:
@@ -34,9 +35,21 @@ class AnkiBridge:
         on_start: Callable[[int], None] = lambda total: None,
         advance: Callable[[int], None] = lambda n: None,
     ) -> ExportSummary:
-        """Write an .apkg; `on_start(total notes)` and `advance(n)` drive a progress bar."""
-        from hcflash.anki.export import export_anki
+        """Write an .apkg; `on_start(total notes)` and `advance(n)` drive a progress bar. Fails,
+        before any work, on a folder that does not exist or a deck name that matches no deck."""
+        from hcflash.anki.library import require_anki
 
+        require_anki("export")  # before importing the exporter, which needs the anki extra itself
+        from hcflash.anki.export import export_anki, remove_stale_exports
+
+        if not out.parent.is_dir():
+            raise AnkiError(f"{out}: the folder {out.parent} does not exist")
+        if decks:
+            names = [row.name for row in self.col.deck_counts()]
+            unknown = [d for d in decks if not any(n == d or n.startswith(d + "::") for n in names)]
+            if unknown:
+                raise AnkiError(f"no deck named {unknown[0]!r}; the decks are: {', '.join(names) or 'none'}")
+        remove_stale_exports()
         store = self.col.store
         items = self.export_items(decks)
         on_start(len({i.card.note_id for i in items}))

@@ -10,14 +10,16 @@ because the GUIDs match and each note's modification time follows the card's las
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import fsrs
 
-from hcflash.anki.html import inline_html, markdown_html
+from hcflash.anki.html import inline_html, markdown_html, sanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
 from hcflash.anki.notetypes import BASIC_FIELDS, BASIC_MODEL_ID, CLOZE_FIELDS, CLOZE_MODEL_ID, create_notetypes
@@ -45,12 +47,18 @@ def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa:
         col.decks.save(deck)
 
 
-def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
-    """Fields for a note, rendered once per content (and kind) and reused from `cache` after."""
+def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]], rendered: set[str]) -> tuple[int, dict[str, str]]:
+    """Fields for a note, rendered once per content (and kind) and reused from `cache` after. HTML
+    that comes from the store's cache (not rendered in this run) is sanitized again: the store is a
+    file on disk, and nothing read from it reaches Anki unchecked."""
     key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
     model_id = CLOZE_MODEL_ID if first.kind == "cloze" else BASIC_MODEL_ID
     if key not in cache:
         cache[key] = _fields(first)[1]
+        rendered.add(key)
+    elif key not in rendered:
+        cache[key] = {name: sanitize(str(value)) for name, value in cache[key].items()}
+        rendered.add(key)
     return model_id, dict(cache[key])
 
 
@@ -90,6 +98,23 @@ _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
 CHUNK = 250  # notes added per backend call: large enough to be fast, small enough to move the bar
+EXPORT_PREFIX = "hcflash-export-"
+STALE_EXPORT_SECONDS = 3600  # a temporary export folder this old belongs to an export that was killed
+
+
+def remove_stale_exports(now: float | None = None) -> list[Path]:
+    """Remove temporary folders that killed exports left behind (a finished export removes its own)."""
+    limit = (now if now is not None else time.time()) - STALE_EXPORT_SECONDS
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{EXPORT_PREFIX}*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except OSError:
+            continue  # another user's, or in use: not ours to remove
+    return removed
+
 
 
 def export_anki(
@@ -111,12 +136,20 @@ def export_anki(
     from anki.collection import Collection, ExportAnkiPackageOptions
 
     cache = {} if html_cache is None else html_cache
+    rendered: set[str] = set()
     notes: dict[str, list[ExportCard]] = {}
     for item in items:
         notes.setdefault(item.card.note_id, []).append(item)
     reviews_written = 0
-    with tempfile.TemporaryDirectory(prefix="hcflash-export-") as tmp:
-        col = Collection(str(Path(tmp) / "collection.anki2"))
+    try:
+        workspace = tempfile.TemporaryDirectory(prefix=EXPORT_PREFIX)
+    except OSError as exc:
+        raise AnkiError(f"{out}: cannot make a temporary folder for the export ({exc.strerror})") from exc
+    with workspace as tmp:
+        try:
+            col = Collection(str(Path(tmp) / "collection.anki2"))
+        except Exception as exc:  # the anki backend raises its own types (a full disk, ...)
+            raise AnkiError(f"{out}: Anki export failed: {exc}") from exc
         try:
             col.set_config("rollover", settings.rollover_hour)
             create_notetypes(col)
@@ -128,7 +161,7 @@ def export_anki(
                     first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
                     if first.deck not in deck_ids:
                         deck_ids[first.deck] = col.decks.id(first.deck)
-                    model_id, fields = _cached_fields(first, cache)
+                    model_id, fields = _cached_fields(first, cache, rendered)
                     if any(i.card.kind == "reverse" for i in group):
                         fields["Reverse"] = "y"
                     names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS
@@ -158,7 +191,8 @@ def export_anki(
             reviews_written = sum(written)
             if with_progress:
                 _deck_config(col, settings, [col.decks.id(n) for n in _with_parents(deck_ids)])
-            out.parent.mkdir(parents=True, exist_ok=True)
+            if not out.parent.is_dir():
+                raise AnkiError(f"{out}: the folder {out.parent} does not exist")
             col.export_anki_package(
                 out_path=str(out),
                 options=ExportAnkiPackageOptions(

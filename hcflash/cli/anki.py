@@ -17,23 +17,34 @@ def export_group() -> None:
 @export_group.command("anki")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .apkg file to write.")
 @click.option("--deck", "decks", multiple=True, help="Only this deck and its sub-decks (repeatable).")
-@click.option("--no-progress", is_flag=True, help="Content only, as new cards: for sharing a deck.")
+@click.option(
+    "--scheduling/--no-scheduling", "scheduling", default=True, show_default=True,
+    help="Include scheduling information (Anki's words): FSRS memory state, due dates and review history. "
+    "--no-scheduling exports content only, as new cards, for sharing a deck.",
+)
+@click.option("--no-progress", "no_progress", is_flag=True, hidden=True, help="Deprecated: use --no-scheduling.")
 @click.pass_obj
 @handles_errors
-def export_anki_command(session: Session, out: Path, decks: tuple[str, ...], no_progress: bool) -> None:
+def export_anki_command(session: Session, out: Path, decks: tuple[str, ...], scheduling: bool, no_progress: bool) -> None:
     """Write an Anki package (.apkg) that carries your progress.
 
     Each note's GUID comes from its hcflash id, so importing a newer export into Anki updates the
-    notes in place. With progress (the default), FSRS memory states, due dates and the full review
+    notes in place. With scheduling (the default), FSRS memory states, due dates and the full review
     history go along, with the desired retention and FSRS parameters in the deck options.
 
     \b
     Examples:
       hcflash export anki -o hcflash.apkg
-      hcflash export anki -o uscdi.apkg --deck "Healthcare Interop::USCDI" --no-progress
+      hcflash export anki -o uscdi.apkg --deck "Healthcare Interop::USCDI" --no-scheduling
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from hcflash.anki.library import require_anki
+
+    if no_progress:
+        click.echo("note: --no-progress is deprecated and will be removed; use --no-scheduling.", err=True)
+        scheduling = False
+    require_anki("export")
     service = session.service()
     service.sync()
     with Progress(TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
@@ -41,11 +52,11 @@ def export_anki_command(session: Session, out: Path, decks: tuple[str, ...], no_
         summary = service.export_anki(
             out,
             list(decks) or None,
-            with_progress=not no_progress,
+            with_progress=scheduling,
             on_start=lambda total: bar.update(task, total=total),
             advance=lambda n: bar.advance(task, n),
         )
-    what = "with progress" if not no_progress else "content only"
+    what = "with scheduling" if scheduling else "content only"
     click.echo(f"Wrote {summary.path}: {summary.notes} note(s), {summary.cards} card(s), {summary.reviews} review(s) ({what}).")
 
 
@@ -69,6 +80,9 @@ def import_anki_command(session: Session, package: Path) -> None:
     Example:
       hcflash import anki ~/Downloads/collection.colpkg
     """
+    from hcflash.anki.library import require_anki
+
+    require_anki("import")
     report = session.service().import_anki(package)
     click.echo(
         f"Imported {report.reviews_added} review(s) for {report.cards_updated} card(s); "

@@ -14,6 +14,7 @@ import click
 from hcflash.errors import DeckError, HcflashError
 from hcflash.exit_codes import EXIT_DECK_ERROR, EXIT_ERROR
 from hcflash.locations import default_db_path
+from hcflash.text_safety import plain_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,7 +65,7 @@ class Session:
 
 def _report_deck_error(exc: DeckError) -> None:
     for issue in exc.issues:
-        click.echo(str(issue), err=True)
+        click.echo(plain_text(str(issue)), err=True)
     click.echo(f"{len(exc.issues)} problem(s) in the decks; the store was not changed.", err=True)
 
 
@@ -79,7 +80,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _report_deck_error(exc)
             sys.exit(EXIT_DECK_ERROR)
         except HcflashError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {plain_text(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper

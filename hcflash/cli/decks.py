@@ -9,6 +9,8 @@ import click
 
 from hcflash.cli.app import Session, handles_errors, main
 from hcflash.exit_codes import EXIT_DECK_ERROR, EXIT_OK
+from hcflash.issue_codes import DeckIssue
+from hcflash.text_safety import plain_text
 
 
 @main.command()
@@ -26,7 +28,7 @@ def sync(session: Session) -> None:
     """
     report = session.service().sync()
     for warning in report.warnings:
-        click.echo(str(warning), err=True)
+        click.echo(plain_text(str(warning)), err=True)
     click.echo(f"Synced: {report.summary()} ({report.files_parsed} file(s) read, {report.files_skipped} unchanged)")
 
 @main.command()
@@ -42,6 +44,7 @@ def sync(session: Session) -> None:
     help="github prints Actions annotations.",
 )
 @click.pass_obj
+@handles_errors
 def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, max_age: int, fmt: str) -> None:
     """Validate deck files (default: --decks, else $HCFLASH_DECKS, else the bundled decks).
 
@@ -53,22 +56,29 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, ma
       hcflash check --fix decks/healthcare-interop/uscdi.md
       hcflash check --strict --format github decks/
     """
-    from hcflash.check import check_paths, fix_paths
+    from hcflash.check import check_paths, fix_paths, ids_in
     from hcflash.locations import bundled_decks_dir, env_deck_dirs
+    from hcflash.store import Store
 
-    # The store is not opened: checking files must not create or touch a learner's store.
-    targets = list(paths) or list(session.deck_dirs) or list(env_deck_dirs()) or [bundled_decks_dir()]
+    # The store is never opened for writing, nor created: checking files must not touch a learner's store.
+    configured = list(session.deck_dirs) or list(env_deck_dirs()) or [bundled_decks_dir()]
+    targets = list(paths) or configured
     if fix:
-        for path, ids in fix_paths(targets).items():
-            click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{path}: added the final newline")
+        # New ids avoid every id of the deck folders and every id the store has ever held (read-only):
+        # a retired card's id on a new fact would hand it the old card's history.
+        folders = {p if p.is_dir() else p.parent for p in targets} | set(configured)
+        avoid = ids_in(sorted(folders)) | Store.known_note_ids(session.db_path)
+        for path, ids in fix_paths(targets, avoid).items():
+            where = plain_text(str(path))
+            click.echo(f"{where}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{where}: added the final newline")
     result = check_paths(targets, max_age_months=max_age)
     summary = (
-        f"{len(result.files)} file(s), {result.cards} card(s): "
+        f"{len(result.files)} file(s), {result.notes} note(s), {result.cards} card(s): "
         f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
     )
     if fmt == "github":
         for issue in result.issues:
-            click.echo(f"::{issue.severity} file={issue.path},line={issue.line},title={issue.code}::{issue.message}")
+            click.echo(github_annotation(issue))
         click.echo(summary, err=True)
     else:
         from rich.console import Console
@@ -78,13 +88,34 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, ma
         for issue in result.issues:
             color = "red" if issue.severity == "error" else "yellow"
             console.print(
-                Text.assemble((issue.where + ":", "bold"), " ", (f"{issue.severity} {issue.code}", color), f": {issue.message}"),
+                Text.assemble(
+                    (plain_text(issue.where) + ":", "bold"), " ", (f"{issue.severity} {issue.code}", color), f": {plain_text(issue.message)}"
+                ),
                 soft_wrap=True,
             )
         console.print(Text(summary, style="bold red" if result.errors else "bold green"))
     if result.errors or (strict and result.warnings):
         sys.exit(EXIT_DECK_ERROR)
     sys.exit(EXIT_OK)
+
+
+def _escape_data(text: str) -> str:
+    """GitHub workflow-command data: `%`, CR and LF are escaped, so a value cannot end the command."""
+    return plain_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow-command property (file, title) also escapes `:` and `,`, which separate properties."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(issue: DeckIssue) -> str:
+    """One `::error file=...,line=...,title=...::message` line that a file name cannot forge or split."""
+    return (
+        f"::{issue.severity} file={_escape_property(issue.shown_path)},line={issue.line},title={_escape_property(issue.code)}"
+        f"::{_escape_data(issue.message)}"
+    )
+
 
 @main.command()
 @click.option("--no-sync", is_flag=True, help="Show the store as it is, without reading the decks.")
@@ -94,6 +125,7 @@ def decks(session: Session, no_sync: bool) -> None:
     """List decks with new / learning / due counts, like Anki's deck list."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     service = session.service()
     if not no_sync:
@@ -104,7 +136,9 @@ def decks(session: Session, no_sync: bool) -> None:
         table.add_column(name, justify="right", style=style)
     for row in service.deck_counts():
         depth = row.name.count("::")
-        table.add_row("  " * depth + row.name.split("::")[-1], str(row.new), str(row.learning), str(row.due), str(row.total))
+        # Text, not a str: a deck name is shown as written, never read as Rich markup or terminal codes.
+        name = Text("  " * depth + plain_text(row.name.split("::")[-1]))
+        table.add_row(name, str(row.new), str(row.learning), str(row.due), str(row.total))
     Console().print(table)
 
 @main.command()
@@ -118,4 +152,4 @@ def flags(session: Session) -> None:
         return
     for row in rows:
         note = f" — {row.note}" if row.note else ""
-        click.echo(f"{row.file}:{row.line}: {row.key}{note}")
+        click.echo(plain_text(f"{row.file}:{row.line}: {row.key}{note}"))

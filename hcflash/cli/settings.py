@@ -7,7 +7,7 @@ import click
 from hcflash.cli.app import Session, handles_errors, main
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("name", required=False)
 @click.argument("value", required=False)
 @click.pass_obj
@@ -23,9 +23,14 @@ def config(session: Session, name: str | None, value: str | None) -> None:
     """
     from hcflash.settings import EDITABLE, show_setting
 
-    service = session.service()
+    # Setting a value is how a learner repairs a stored setting hcflash refuses: allow it through.
+    service = session.service(repairing_settings=name is not None and value is not None)
     if name and value is not None:
         service.set_setting(name, value)
+    elif service.settings_problems():
+        from hcflash.errors import ConfigError
+
+        raise ConfigError(service.settings_problems()[0])
     settings = service.settings
     names = [name] if name else list(EDITABLE)
     for key in names:

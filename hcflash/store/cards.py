@@ -138,24 +138,29 @@ class CardTable(Table):
             self.db.conn.executemany("DELETE FROM deck_files WHERE path = ?", [(p,) for p in removed_files])
 
     def _carry_history(self, new_key: str, old_ids: tuple[int, ...]) -> None:
-        """Copy the replaced cards' reviews onto the new card; it takes the state of whichever old
-        card was reviewed last (a rename carries the state as it was; a merge keeps the freshest)."""
+        """Copy the replaced cards' reviews onto the card that replaces them, each review once: a
+        review the card already holds (same time and rating, as after `a → b → a`) is not copied
+        again. The card takes the state of whichever card, itself included, was reviewed last (a
+        rename carries the state as it was; a merge keeps the freshest; a rename back keeps what was
+        learned under the other name)."""
         new_id = self._scalar("SELECT id FROM cards WHERE key = ?", [new_key])
         marks = ", ".join("?" for _ in old_ids)
         self.db.execute(
             "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
-            "SELECT ?, rating, reviewed_at, duration_ms, "
-            "json_set(state_before, '$.card_id', ?), json_set(state_after, '$.card_id', ?), origin "
-            f"FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id",
-            [new_id, new_id, new_id, *old_ids],
+            "SELECT ?, o.rating, o.reviewed_at, o.duration_ms, "
+            "json_set(o.state_before, '$.card_id', ?), json_set(o.state_after, '$.card_id', ?), o.origin "
+            f"FROM review_log o WHERE o.card_id IN ({marks}) AND NOT EXISTS ("
+            "  SELECT 1 FROM review_log n WHERE n.card_id = ? AND n.reviewed_at = o.reviewed_at AND n.rating = o.rating"
+            ") GROUP BY o.reviewed_at, o.rating ORDER BY o.reviewed_at, MIN(o.id)",
+            [new_id, new_id, new_id, *old_ids, new_id],
         )
-        latest = self.db.execute(
-            f"SELECT card_id FROM card_state WHERE card_id IN ({marks}) AND last_review IS NOT NULL "
-            "ORDER BY last_review DESC LIMIT 1",
-            list(old_ids),
-        ).fetchone()
-        if latest is not None:
-            self._states.save(self._states.get(latest[0]).with_changes(card_id=new_id))
+        latest = self._query(
+            f"SELECT card_id FROM card_state WHERE card_id IN ({marks}, ?) AND last_review IS NOT NULL "
+            "ORDER BY last_review DESC, card_id = ? DESC LIMIT 1",
+            [*old_ids, new_id, new_id],
+        )
+        if latest and latest[0][0] != new_id:
+            self._states.write(self._states.get(latest[0][0]).with_changes(card_id=new_id))
 
     @staticmethod
     def _card_values(c: CardContent, deck_ids: dict[str, int]) -> tuple[Any, ...]:
