@@ -265,11 +265,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 cards only, fewer repeats")
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 5, quick 3)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--only-hostile", action="store_true", help="only the hostile deck shapes at 1x and 10x")
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     repeat = args.repeat or (3 if args.quick else 5)
     iterations = 100 if args.quick else 300
     started = time.perf_counter()
+    if args.only_hostile:
+        from benchmarks.hostile import hostile_rows
+
+        print(render(hostile_rows(repeat), args.markdown))
+        return
     with tempfile.TemporaryDirectory(prefix="hcflash-bench-") as tmp:
         work = Path(tmp)
         rows: list[Row] = []
@@ -282,6 +288,9 @@ def main() -> None:
             stores[size] = build_store(folder, size)
         rows += review_rows(stores, repeat, work, iterations)
         rows += tui_rows(stores, repeat, work)
+    from benchmarks.hostile import hostile_rows
+
+    rows += hostile_rows(repeat)
     print(f"hcflash benchmarks · {platform.python_implementation()} {platform.python_version()} · "
           f"{platform.machine()} · {sizes[-1]:,} cards max · {repeat} runs each · {time.perf_counter() - started:.0f} s")
     print(render(rows, args.markdown))

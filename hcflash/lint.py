@@ -73,11 +73,16 @@ def _walk(tokens: list[Token]):
 
 
 def _note_tokens(note: Note) -> list[Token]:
-    return _md.parse(note.answer)
+    """The answer's Markdown tokens, flattened, or none when it cannot hold HTML or a link: raw HTML
+    and autolinks start with `<`, links and images with `[`. Most answers have neither, and sync
+    lints every changed card, so the parse is skipped for them (the result is the same)."""
+    if "<" not in note.answer and "[" not in note.answer:
+        return []
+    return list(_walk(_md.parse(note.answer)))
 
 
-def _raw_html(note: Note, path: Path, out: list[DeckIssue]) -> None:
-    for token in _walk(_note_tokens(note)):
+def _raw_html(tokens: list[Token], note: Note, path: Path, out: list[DeckIssue]) -> None:
+    for token in tokens:
         if token.type not in ("html_block", "html_inline"):
             continue
         for tag in _TAG_RE.findall(without_comments(token.content)):
@@ -87,10 +92,10 @@ def _raw_html(note: Note, path: Path, out: list[DeckIssue]) -> None:
                 return
 
 
-def _targets(note: Note) -> list[tuple[str, str]]:
+def _targets(tokens: list[Token], note: Note) -> list[tuple[str, str]]:
     """(kind, target) for every link and image in the answer and the sources."""
     found: list[tuple[str, str]] = []
-    for token in _walk(_note_tokens(note)):
+    for token in tokens:
         if token.type == "link_open":
             found.append(("link", str(token.attrGet("href") or "")))
         elif token.type == "image":
@@ -100,8 +105,10 @@ def _targets(note: Note) -> list[tuple[str, str]]:
     return found
 
 
-def _links(note: Note, path: Path, decks_root: Path, exists: Callable[[Path], bool], out: list[DeckIssue]) -> None:
-    for kind, target in _targets(note):
+def _links(
+    tokens: list[Token], note: Note, path: Path, decks_root: Path, exists: Callable[[Path], bool], out: list[DeckIssue]
+) -> None:
+    for kind, target in _targets(tokens, note):
         if kind == "link" and target.startswith(WEB_SCHEMES):
             continue
         if kind == "image" and target.startswith(WEB_SCHEMES):
@@ -217,8 +224,9 @@ def lint_deck(
     out: list[DeckIssue] = []
     today = today or date.today()
     for note in deck.notes:
-        _raw_html(note, deck.path, out)
-        _links(note, deck.path, decks_root, exists, out)
+        tokens = _note_tokens(note)
+        _raw_html(tokens, note, deck.path, out)
+        _links(tokens, note, deck.path, decks_root, exists, out)
         _sources(note, deck.path, out)
         _long_answer(note, deck.path, out)
         _provenance(note, deck, today, max_age_months, out)

@@ -133,7 +133,7 @@ def _restoring_path(store_path: Path) -> Path:
     return store_path.with_name(f".{store_path.name}.restoring-{os.getpid()}")
 
 
-def restore_store(store_path: Path, backup: Path, now: datetime) -> RestoreOutcome:
+def restore_store(store_path: Path, backup: Path, now: datetime, create_folder: bool = False) -> RestoreOutcome:
     """Put a checked backup in place of the store at `store_path`, whatever state the store is in.
 
     The backup is checked first, and nothing changes if it fails. A sound store is backed up, then
@@ -146,6 +146,10 @@ def restore_store(store_path: Path, backup: Path, now: datetime) -> RestoreOutco
         raise StoreError(f"{backup}: cannot restore: {problems[0]}; the store was not changed")
     if store_path.exists() and Path(backup).resolve() == store_path.resolve():
         raise StoreError(f"{backup} is the store itself; name a backup")
+    if not store_path.parent.is_dir():
+        if not create_folder:
+            raise StoreError(f"{store_path}: the folder {store_path.parent} does not exist (a typo in --db?); create it first")
+        store_path.parent.mkdir(parents=True, exist_ok=True)
     condition = probe_store(store_path)
     if condition.busy:
         raise StoreError(f"{store_path}: another hcflash session has this store open; close it and try again")

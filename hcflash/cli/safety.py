@@ -45,7 +45,9 @@ def restore(session: Session, file: Path, yes: bool) -> None:
         click.echo("Nothing changed.")
         return
     # The store is not opened through the session: it may be damaged, and restoring is the cure.
-    outcome = restore_store(session.db_path, file, utcnow())
+    from hcflash.locations import default_data_dir
+
+    outcome = restore_store(session.db_path, file, utcnow(), create_folder=session.db_path.parent.resolve() == default_data_dir().resolve())
     if outcome.saved is not None:
         click.echo(f"Restored {file}. The store as it was is saved at {outcome.saved}.")
     elif outcome.damaged_aside is not None:
