@@ -21,6 +21,7 @@ from hcflash.locations import find_deck_files
 from hcflash.records import CardContent, DeckFile, SyncReport
 from hcflash.store import FileRecord
 from hcflash.sync import SyncPlan, plan_sync
+from hcflash.timeutil import local_date
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
@@ -105,7 +106,7 @@ class DeckSync:
             if not root.exists():
                 raise ConfigError(f"deck folder {root} does not exist")
         index = store.cards.file_index()
-        today = self.col.now().astimezone(self.col.settings.tz).date()
+        today = local_date(self.col.now(), self.col.settings.tz)
         scan = scan_decks(roots, index, today)
         errors = capped([i for i in scan.issues if i.severity == "error"])
         if errors:

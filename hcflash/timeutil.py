@@ -52,6 +52,11 @@ def _at_local_hour(day: date, hour: int, tz: tzinfo | None) -> datetime:
         raise _machine_zone_error(exc) from exc
 
 
+def local_date(moment: datetime, tz: tzinfo | None = None) -> date:
+    """The calendar date at `moment` in `tz` (None: the machine's zone, which must be usable)."""
+    return _local(moment, tz).date()
+
+
 def study_day_start(now: datetime, rollover_hour: int, tz: tzinfo | None = None) -> datetime:
     """UTC start of the study day containing `now`; `tz` None means the machine's local zone."""
     local = _local(now, tz)

@@ -335,3 +335,29 @@ def test_html_from_the_stores_render_cache_is_sanitized_again(hc, collection_dir
         assert not [value for name, value in elements.attributes if name == "href" and value.startswith("javascript")]
     finally:
         col.close()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script>alert(1)</script>', '<a href="javascript:x()" rel="noopener noreferrer">y</a>', '<p onclick="x()">p</p>',
+        '<img src=x onerror=y>', '<a href="https://x" rel="noopener noreferrer" onclick="y">z</a>', '<th style="background:url(x)">t</th>',
+        '<ol start="1" onload="x">', '<p>ok</p><scr', '<iframe src="https://evil.example"></iframe>',
+    ],
+)
+def test_cached_html_that_is_not_plainly_what_the_renderer_writes_is_sanitized(html):
+    from hcflash.anki.html import resanitize
+
+    elements = ElementCollector()
+    elements.feed(resanitize({"Back": html})["Back"])
+    assert not {"script", "img", "iframe"} & elements.tags
+    assert not [name for name, _ in elements.attributes if name.startswith("on") or name == "src"]
+    assert not [value for name, value in elements.attributes if name == "href" and not value.startswith("https:")]
+    assert not [value for name, value in elements.attributes if name == "style" and "url" in value]
+
+
+def test_cached_html_the_renderer_wrote_is_kept_as_it_is():
+    from hcflash.anki.html import markdown_html, resanitize
+
+    html = markdown_html("**b** `c`\n\n- a\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n[l](https://x.org/?a=1&b=2 \"t\") [m](mailto:a@b.c)")
+    assert resanitize({"Back": html}) == {"Back": html}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import fsrs
 
-from hcflash.anki.html import inline_html, markdown_html, sanitize
+from hcflash.anki.html import inline_html, markdown_html, resanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
 from hcflash.anki.notetypes import BASIC_FIELDS, BASIC_MODEL_ID, CLOZE_FIELDS, CLOZE_MODEL_ID, create_notetypes
@@ -57,7 +57,7 @@ def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]], rendered
         cache[key] = _fields(first)[1]
         rendered.add(key)
     elif key not in rendered:
-        cache[key] = {name: sanitize(str(value)) for name, value in cache[key].items()}
+        cache[key] = resanitize({name: str(value) for name, value in cache[key].items()})
         rendered.add(key)
     return model_id, dict(cache[key])
 
