@@ -67,7 +67,10 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, ma
         # New ids avoid every id of the deck folders and every id the store has ever held (read-only):
         # a retired card's id on a new fact would hand it the old card's history.
         folders = {p if p.is_dir() else p.parent for p in targets} | set(configured)
-        avoid = ids_in(sorted(folders)) | Store.known_note_ids(session.db_path)
+        held = Store.known_note_ids(session.db_path)
+        if held is None:
+            click.echo(f"note: {plain_text(str(session.db_path))} could not be read (in use?); new ids avoid the deck files' ids only", err=True)
+        avoid = ids_in(sorted(folders)) | (held or set())
         for path, ids in fix_paths(targets, avoid).items():
             where = plain_text(str(path))
             click.echo(f"{where}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{where}: added the final newline")

@@ -117,19 +117,20 @@ class Store:
         return check_file(path)
 
     @staticmethod
-    def known_note_ids(path: Path) -> set[str]:
-        """Every note id a store has ever held (retired ones too), read without opening it for writing;
-        empty when there is no store or it cannot be read."""
+    def known_note_ids(path: Path) -> set[str] | None:
+        """Every note id a store has ever held (retired ones too), read without opening it for
+        writing; empty when there is no store, None when there is one that cannot be read now
+        (in use by a review session, damaged)."""
         if not Path(path).is_file():
             return set()
         try:
             conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=1.0)
         except sqlite3.Error:
-            return set()
+            return None
         try:
             return {r[0] for r in conn.execute("SELECT DISTINCT note_id FROM cards")}
         except sqlite3.Error:
-            return set()
+            return None
         finally:
             conn.close()
 
