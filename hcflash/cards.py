@@ -52,6 +52,13 @@ def card_key(note_id: str, kind: CardKind, ord: int) -> str:
     return note_id
 
 
+def sibling_rank(kind: CardKind, ord: int) -> int:
+    """The card type number Anki sorts new cards by: basic 0, reverse 1, cloze n is n - 1."""
+    if kind == "cloze":
+        return ord - 1
+    return 1 if kind == "reverse" else 0
+
+
 def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
     """The cards a note defines. Notes without an id yield none (check --fix gives them one)."""
     if note.id is None:

@@ -125,7 +125,8 @@ class StudyService:
         return self.review.rate(card_id, rating, duration_ms)
 
     def undo(self) -> int:
-        return self.review.undo()
+        """Take back the last action; the id of the card to show again."""
+        return self.review.undo().card_id
 
     def card_change(self, card_id: int) -> str | None:
         return self.review.card_change(card_id)

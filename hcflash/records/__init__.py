@@ -18,7 +18,19 @@ from hcflash.records.card import (
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
 from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
-from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
+from hcflash.records.study import (
+    BrowseRow,
+    CardInfo,
+    ContentChange,
+    CustomStudy,
+    DeckCounts,
+    DeckRow,
+    Preview,
+    QueueCounts,
+    ReviewCard,
+    SessionSummary,
+    UndoStep,
+)
 
 __all__ = [
     "MAX_ANSWER_MS",
@@ -28,6 +40,8 @@ __all__ = [
     "CardInfo",
     "CardKind",
     "CardState",
+    "ContentChange",
+    "CustomStudy",
     "ChangeKind",
     "DeckCounts",
     "DeckRow",
@@ -50,5 +64,6 @@ __all__ = [
     "SpecRef",
     "StateName",
     "StoredCard",
+    "UndoStep",
     "SyncReport",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from hcflash.cards import sibling_rank
 from hcflash.errors import StoreError
 from hcflash.records import BrowseRow, CardContent, CardState, StoredCard
 from hcflash.store.base import Table, deck_filter
@@ -108,8 +109,8 @@ class CardTable(Table):
                 [self._card_values(c, deck_ids) + (stamp, stamp) for c in plan.inserts],
             )
             self.db.conn.executemany(
-                "INSERT INTO card_state(card_id, state) SELECT id, 'new' FROM cards WHERE key = ?",
-                [(c.key,) for c in plan.inserts],
+                "INSERT INTO card_state(card_id, state, sibling_rank) SELECT id, 'new', ? FROM cards WHERE key = ?",
+                [(sibling_rank(c.kind, c.ord), c.key) for c in plan.inserts],
             )
             for u in plan.updates:
                 values = self._card_values(u.content, deck_ids)

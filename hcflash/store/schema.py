@@ -112,3 +112,18 @@ def m003_previous_content(db: Database) -> None:
 def m004_rendered_html(db: Database) -> None:
     # Anki fields rendered from card Markdown, by content: rendering is the slow part of an export.
     db.execute("CREATE TABLE card_html (content_key TEXT PRIMARY KEY, fields TEXT NOT NULL)")
+
+
+@migrations()
+def m005_new_card_order_and_siblings(db: Database) -> None:
+    # Anki's new-card sort "card type, then order gathered": every note's first card before any
+    # second card. `sibling_rank` is the card type number (basic 0, reverse 1, cloze n → n-1); new
+    # cards are gathered by (rank, card id) through an index, so no sort of every new card is needed.
+    db.execute("ALTER TABLE card_state ADD COLUMN sibling_rank INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE card_state SET sibling_rank = (SELECT CASE c.kind WHEN 'reverse' THEN 1 "
+        "WHEN 'cloze' THEN c.ord - 1 ELSE 0 END FROM cards c WHERE c.id = card_state.card_id)"
+    )
+    db.execute("CREATE INDEX idx_state_new_order ON card_state(state, sibling_rank, card_id)")
+    # Siblings (cards of one note) are looked up on every rating, to bury them until tomorrow.
+    db.execute("CREATE INDEX idx_cards_note ON cards(note_id)")
