@@ -18,13 +18,15 @@ from hcflash.anki.bridge import AnkiBridge
 from hcflash.browse import browse
 from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
-from hcflash.limits import DailyLimits
+from hcflash.errors import ConfigError
+from hcflash.limits import ROOT, DailyLimits
 from hcflash.locations import bundled_decks_dir, env_deck_dirs
 from hcflash.maintenance import Maintenance
 from hcflash.parameters import ParameterFitting
 from hcflash.records import (
     BrowseRow,
     CardInfo,
+    CustomStudy,
     DeckCounts,
     DoctorReport,
     ExportSummary,
@@ -38,7 +40,7 @@ from hcflash.records import (
     SyncReport,
 )
 from hcflash.review import ReviewSession
-from hcflash.settings import Settings, apply_setting
+from hcflash.settings import Settings, add_today, apply_setting
 from hcflash.stats import Stats, build_stats
 from hcflash.store import Store
 from hcflash.timeutil import as_utc, utcnow
@@ -155,6 +157,19 @@ class StudyService:
     def deck_counts(self) -> list[DeckCounts]:
         return self.decks.counts()
 
+    def study_more(self, deck: str | None, kind: str, amount: int = 0, tag: str | None = None) -> int:
+        """Anki's custom study on a deck (None: all decks): raise today's new or review limit by
+        `amount`, or start a session of forgotten cards, reviews ahead or a cram. Returns how many
+        cards the session holds (for raised limits, how many the deck now offers today)."""
+        if kind in ("new", "reviews"):
+            day = self.limits.day_name(self.limits.day_bounds()[0])
+            self.save_settings(add_today(self.settings, deck or ROOT, day, **{kind: amount}))
+            counts = self.queue_counts([deck] if deck else None)
+            return counts.new if kind == "new" else counts.review
+        if kind not in ("forgotten", "ahead", "cram"):
+            raise ConfigError(f"unknown kind of custom study {kind!r}")
+        return self.review.start_custom(CustomStudy(kind, (deck,) if deck else None, max(1, amount), tag))  # type: ignore[arg-type]
+
     def open_flags(self) -> list[FlagRow]:
         return self.store.flags.open()
 
@@ -162,7 +177,7 @@ class StudyService:
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
         state: str | None = None, limit: int = 500,
     ) -> list[BrowseRow]:
-        return browse(self.store, query, decks, tag, state, limit)
+        return browse(self.store, query, decks, tag, state, limit, self.now())
 
     def stats(self) -> Stats:
         now, s = self.now(), self.settings

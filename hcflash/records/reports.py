@@ -34,6 +34,14 @@ class SyncReport:
         )
         return text + (f"; history carried to {self.carried} replacing card(s)" if self.carried else "")
 
+    def changes(self) -> str:
+        """Only what changed, for a one-line notice: "12 added, 1 changed"."""
+        parts = [f"{n} {what}" for n, what in (
+            (self.added, "added"), (self.changed, "changed"), (self.moved, "moved"),
+            (self.retired, "retired"), (self.revived, "revived"), (self.carried, "with carried history"),
+        ) if n]
+        return ", ".join(parts) or "nothing changed"
+
 
 @dataclass(frozen=True)
 class ImportReport:

@@ -158,3 +158,18 @@ class BrowseRow:
     stability: float | None
     lapses: int
     suspended: bool
+    buried_until: datetime | None = None
+
+    @property
+    def card(self) -> str:
+        """Which card of its note: "" for the basic card, "rev" for the reversed one, "c2" for cloze 2."""
+        suffix = self.key.rpartition("#")[2] if "#" in self.key else ""
+        return "rev" if suffix == "reverse" else suffix
+
+    def shown_state(self, now: datetime) -> str:
+        """Suspended and buried first (they are why a card is not shown), then its FSRS state."""
+        if self.suspended:
+            return "suspended"
+        if self.buried_until is not None and self.buried_until > now:
+            return "buried"
+        return self.state

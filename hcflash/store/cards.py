@@ -201,9 +201,11 @@ class CardTable(Table):
         return int(self._scalar("SELECT COUNT(*) FROM cards" + where))
 
     def search(
-        self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int
+        self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int,
+        now: datetime | None = None,
     ) -> list[BrowseRow]:
-        """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters."""
+        """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters.
+        `state` is a FSRS state, or "suspended", or "buried" (buried past `now`)."""
         deck_sql, params = deck_filter(decks)
         where = [deck_sql, "c.retired_at IS NULL"]
         join = ""
@@ -216,11 +218,14 @@ class CardTable(Table):
             params.append(tag)
         if state == "suspended":
             where.append("s.suspended = 1")
+        elif state == "buried":
+            where.append("s.suspended = 0 AND s.buried_until > ?")
+            params.append(to_db(now))
         elif state:
             where.append("s.state = ? AND s.suspended = 0")
             params.append(state)
         sql = (
-            "SELECT c.id, c.key, c.question, d.name AS deck, s.state, s.due, s.stability, s.lapses, s.suspended "
+            "SELECT c.id, c.key, c.question, d.name AS deck, s.state, s.due, s.stability, s.lapses, s.suspended, s.buried_until "
             f"FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id {join} "
             f"WHERE {' AND '.join(where)} ORDER BY c.file, c.line, c.ord LIMIT ?"
         )
@@ -228,6 +233,7 @@ class CardTable(Table):
             BrowseRow(
                 id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
                 due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
+                buried_until=from_db(r["buried_until"]),
             )
             for r in self._rows(sql, [*params, limit])
         ]
