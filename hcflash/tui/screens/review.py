@@ -124,12 +124,12 @@ class ReviewScreen(HcflashScreen):
         front = self.query_one("#front", CardMarkdown)
         front.show(card.front)
         front.display = True
-        self.query_one("#back", CardMarkdown).show(card.back)
+        front.set_class(card.kind == "cloze", "cloze")
+        # The back is rendered at the reveal, not before: half the Markdown work per card.
         for widget_id in ("#divider", "#back", "#source"):
             self.query_one(widget_id).display = False
         self._change = self.service.review.content_change(card.id) if card.edited_since_review else None
         self._show_notice()
-        self.query_one("#source", Static).update(self._source_text(card))
         self.query_one(RatingBar).show_prompt()
         self._show_counts()
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
@@ -184,11 +184,13 @@ class ReviewScreen(HcflashScreen):
         if self.card is None or self.revealed:
             return
         self.revealed = True
+        self.query_one("#source", Static).update(self._source_text(self.card))
         if self.card.kind == "cloze":
             # The sentence stays where it was, with the blank filled in (Anki's cloze answer).
             self.query_one("#front", CardMarkdown).show(self.card.back)
             self.query_one("#source").display = True
         else:
+            self.query_one("#back", CardMarkdown).show(self.card.back)
             for widget_id in ("#divider", "#back", "#source"):
                 self.query_one(widget_id).display = True
         self._show_notice()
