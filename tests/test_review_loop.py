@@ -192,3 +192,11 @@ def test_held_back_counts_what_the_limit_keeps_for_tomorrow(service, deck_dir):
     keys_seen_today(service)
     assert service.decks.held_back(None) == (3, 0)
     assert service.next_card() is None
+
+
+def test_a_card_left_open_counts_sixty_seconds(service, deck_dir, clock):
+    write_deck(deck_dir, "a.md", basic_cards("a", 1))
+    service.sync()
+    card = service.next_card()
+    clock.advance(minutes=5)
+    assert service.rate(card.id, 3).duration_ms == 60_000
