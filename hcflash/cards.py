@@ -14,7 +14,9 @@ from hcflash.records import CardContent, CardKind, DeckHeader, Note
 
 # {{c1::text}} or {{c1::text::hint}}; text may span lines but not contain "}}".
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^{}]*?))?\}\}", re.S)
-CLOZE_START_RE = re.compile(r"\{\{c\d*:?:?")
+# Something meant as a cloze but written wrong: `{{c` and then a number or a colon. `{{context.x}}`
+# (a CDS Hooks prefetch template in a code sample) is not one.
+CLOZE_START_RE = re.compile(r"\{\{c(?:\d+|:)")
 
 REVERSE_SUFFIX = "#reverse"
 
