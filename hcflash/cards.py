@@ -76,6 +76,11 @@ def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
         line=note.line,
         content_hash=content_hash(note.question, note.answer, note.sources),
         replaces=note.replaces,
+        verified=note.verified,
+        specs=note.specs,
+        valid_from=note.valid_from,
+        valid_until=note.valid_until,
+        change=note.change,
     )
     if note.is_cloze:
         return [

@@ -14,7 +14,7 @@ are given and undone, so choosing the next card costs no scan of the log.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from hcflash.timeutil import next_study_day_start, study_day_start
@@ -47,6 +47,10 @@ class DailyLimits:
         now = now or self.col.now()
         s = self.col.settings
         return study_day_start(now, s.rollover_hour, s.tz), next_study_day_start(now, s.rollover_hour, s.tz)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The study day's date in the learner's zone: what validity windows are compared with."""
+        return date.fromisoformat(self.day_name(self.day_bounds(now)[0]))
 
     def day_name(self, day_start: datetime) -> str:
         """The study day as YYYY-MM-DD in the learner's zone, the key of today-only limits."""

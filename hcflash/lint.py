@@ -161,7 +161,7 @@ def near_duplicates(decks: list[DeckFile], threshold: float = NEAR_DUPLICATE_THR
     return issues
 
 
-def _months_before(day: date, months: int) -> date:
+def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
     return date(year, month + 1, min(day.day, 28))
@@ -174,7 +174,7 @@ def _provenance(note: Note, deck: DeckFile, today: date, max_age_months: int, ou
             out.append(DeckIssue(UNVERIFIED, "card has no Verified: date (this deck requires one on every card)", deck.path, note.line, "warning"))
     elif note.verified > today:
         out.append(DeckIssue(BAD_VERIFIED, f"Verified: {note.verified} is later than today ({today})", deck.path, note.line))
-    elif note.verified < _months_before(today, max_age_months):
+    elif note.verified < months_before(today, max_age_months):
         out.append(
             DeckIssue(
                 STALE_VERIFIED, f"Verified: {note.verified} is more than {max_age_months} months ago: check the card against its source again",

@@ -130,10 +130,13 @@ class ReviewSession:
         )
         tags = card.tags + (("leech",) if state.leech and "leech" not in card.tags else ())
         self._decks[card.id] = card.deck
+        fact = card.change if edited and card.change is not None and card.change.kind == "fact" else None
+        today = self.col.limits.today()
         return ReviewCard(
             id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,
             sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
-            edited_since_review=edited, note_id=card.note_id, ord=card.ord,
+            edited_since_review=edited, note_id=card.note_id, ord=card.ord, fact_change=fact,
+            upcoming=card.valid_from if card.valid_from is not None and card.valid_from > today else None,
         )
 
     # -- custom study -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from hcflash.records import (
     BrowseRow,
     CardInfo,
     CustomStudy,
+    DeckChange,
     DeckCounts,
     DoctorReport,
     ExportSummary,
@@ -97,6 +98,10 @@ class StudyService:
         self._settings = None
         self.review.forget_previews()
         self.limits.forget()
+
+    def use_deck_dirs(self, dirs: Sequence[Path]) -> None:
+        """Read these deck folders from now on (after `decks copy`), whatever --decks said."""
+        self._explicit_dirs = tuple(Path(d) for d in dirs)
 
     def deck_dirs(self) -> tuple[Path, ...]:
         """Folders to sync: `--decks`, else HCFLASH_DECKS, else the deck-dirs setting, else the bundled decks."""
@@ -172,6 +177,19 @@ class StudyService:
 
     def open_flags(self) -> list[FlagRow]:
         return self.store.flags.open()
+
+    def changes(self, since: datetime | None = None) -> list[DeckChange]:
+        """What syncs changed in the decks since a moment; by default, what the latest sync that
+        changed anything brought."""
+        if since is None:
+            since = self.store.changes.last_sync_with_changes()
+            if since is None:
+                return []
+        return self.store.changes.since(since)
+
+    def fact_changes_waiting(self) -> int:
+        """Cards whose fact changed since the learner studied them, waiting to be relearned."""
+        return self.store.changes.fact_changes_waiting()
 
     def browse(
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,

@@ -15,9 +15,10 @@ from hcflash.records.card import (
     ReviewEntry,
     StateName,
     StoredCard,
+    provenance_key,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.reports import DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
 from hcflash.records.study import (
     BrowseRow,
     CardInfo,
@@ -43,6 +44,7 @@ __all__ = [
     "ContentChange",
     "CustomStudy",
     "ChangeKind",
+    "DeckChange",
     "DeckCounts",
     "DeckRow",
     "DeckFile",
@@ -65,5 +67,6 @@ __all__ = [
     "StateName",
     "StoredCard",
     "UndoStep",
+    "provenance_key",
     "SyncReport",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from hcflash.records.card import RATING_NAMES, CardState, ReviewEntry, StoredCard
+from hcflash.records.deck import CardChange
 from hcflash.timeutil import format_interval
 
 
@@ -28,6 +29,8 @@ class ReviewCard:
     edited_since_review: bool
     note_id: str = ""
     ord: int = 0
+    fact_change: CardChange | None = None  # the fact changed in the world since the learner studied it
+    upcoming: date | None = None  # the rule takes effect on this day, after today
 
 
 @dataclass(frozen=True)

@@ -127,3 +127,30 @@ def m005_new_card_order_and_siblings(db: Database) -> None:
     db.execute("CREATE INDEX idx_state_new_order ON card_state(state, sibling_rank, card_id)")
     # Siblings (cards of one note) are looked up on every rating, to bury them until tomorrow.
     db.execute("CREATE INDEX idx_cards_note ON cards(note_id)")
+
+
+@migrations()
+def m006_provenance_and_changes(db: Database) -> None:
+    # What each card says of its own provenance (Verified:, Spec:, Valid-from/until:, Change:), why a
+    # retired card left (removed from the decks, or its validity window closed), and a log of what
+    # each sync changed, for `hcflash changes` and the deck list's count of fact changes.
+    for column, kind in (
+        ("verified", "TEXT"), ("specs", "TEXT NOT NULL DEFAULT '[]'"), ("valid_from", "TEXT"), ("valid_until", "TEXT"),
+        ("change_kind", "TEXT"), ("change_on", "TEXT"), ("change_reason", "TEXT"), ("retire_reason", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE cards ADD COLUMN {column} {kind}")
+    db.execute("UPDATE cards SET retire_reason = 'removed' WHERE retired_at IS NOT NULL")
+    db.execute(
+        """CREATE TABLE deck_changes (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            kind TEXT NOT NULL CHECK (kind IN ('added', 'fact', 'wording', 'edit', 'retired', 'expired', 'revived')),
+            reason TEXT NOT NULL DEFAULT '',
+            changed_on TEXT,
+            synced_at TEXT NOT NULL,
+            previous_question TEXT,
+            previous_answer TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_deck_changes_time ON deck_changes(synced_at)")
+    db.execute("CREATE INDEX idx_cards_valid_until ON cards(valid_until) WHERE valid_until IS NOT NULL")

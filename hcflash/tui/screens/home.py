@@ -78,6 +78,10 @@ class HomeScreen(HcflashScreen):
         )
         if counts.total == 0:
             summary.append("   Nothing due: well done.", style="italic")
+        facts = service.fact_changes_waiting()
+        if facts:
+            summary.append(f"\n{facts} card(s) changed as facts since you studied them: they come back to relearn "
+                           "(`hcflash changes` says why).", style="bold yellow")
         self.query_one("#today", Static).update(summary)
 
     def _selected_deck(self) -> str | None:

@@ -6,6 +6,8 @@ import os
 import re
 import shlex
 import subprocess
+from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
@@ -14,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Rule, Static
 
+from hcflash.locations import bundled_decks_dir
 from hcflash.records import ContentChange, ReviewCard
 from hcflash.service import StudyService
 from hcflash.text_safety import plain_text
@@ -22,6 +25,20 @@ from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar
 
 _LINK_RE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def is_bundled(file: str) -> bool:
+    """Is this deck file one of those installed with hcflash?"""
+    try:
+        Path(file).resolve().relative_to(bundled_decks_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def long_date(day: date) -> str:
+    """November 20, 2026 (strftime's no-padding flag differs between platforms)."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def source_text(source: str) -> Text:
@@ -136,22 +153,36 @@ class ReviewScreen(HcflashScreen):
         self.refresh_bindings()
 
     def _show_notice(self) -> None:
-        """An edited card says so; the question's diff before the reveal, the answer's after it."""
+        """What the learner should know about this card: the start-up sync line, that the rule is
+        upcoming, and that the card changed since they last studied it: a fact that changed (its
+        reason and the old and new answer after the reveal) or an edit (the question's diff before
+        the reveal, the answer's after it)."""
         notice = self.query_one("#notice", Static)
-        notice.display = self._change is not None or self.status is not None
-        if self._change is None:
-            if self.status is not None:
-                notice.update(Text(plain_text(self.status), style="dim"))
-            return
-        diff = self._change.answer if self.revealed else self._change.question
-        text = Text("This card was edited since you last reviewed it. ", style="bold")
-        if self.revealed:
-            text.append("Rate it to keep its schedule, or press R to start it over.", style="")
-        elif self._change.answer:
-            text.append("The answer changed too: see after the reveal.", style="")
-        for line in diff.splitlines():
-            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-            text.append("\n" + plain_text(line), style=style)
+        card = self.card
+        text = Text()
+        if self.status is not None:
+            text.append(plain_text(self.status) + "\n", style="dim")
+        if card is not None and card.upcoming is not None:
+            text.append(f"Upcoming: this takes effect on {long_date(card.upcoming)}.\n", style="bold")
+        if self._change is not None and card is not None:
+            fact = card.fact_change
+            if fact is not None:
+                text.append(f"A fact on this card changed on {long_date(fact.on)}", style="bold")
+                text.append(f": {plain_text(fact.reason)}.\n" if self.revealed else ". Answer from what holds now.\n", style="")
+            else:
+                text.append("This card was edited since you last reviewed it. ", style="bold")
+                if self.revealed:
+                    text.append("Rate it to keep its schedule, or press R to start it over.\n", style="")
+                elif self._change.answer:
+                    text.append("The answer changed too: see after the reveal.\n", style="")
+                else:
+                    text.append("\n")
+            diff = self._change.answer if self.revealed else self._change.question
+            for line in diff.splitlines():
+                style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+                text.append(plain_text(line) + "\n", style=style)
+        text.rstrip()
+        notice.display = bool(text.plain)
         notice.update(text)
 
     def _source_text(self, card: ReviewCard) -> Text:
@@ -258,6 +289,14 @@ class ReviewScreen(HcflashScreen):
     def action_edit(self) -> None:
         """Open the card's deck file in $EDITOR at its line, then re-sync and show the card again."""
         if self.card is None:
+            return
+        if is_bundled(self.card.file):
+            self.notify(
+                "This card is in the decks that came with hcflash: an edit there is lost on the next upgrade and cannot "
+                "become a pull request. Run `hcflash decks copy ~/hcflash-decks` (or into a fork's checkout) for a copy "
+                "of your own; e then opens it.",
+                title="Edit a copy, not the bundled decks", timeout=15, markup=False,
+            )
             return
         editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         card_id = self.card.id
