@@ -186,7 +186,7 @@ def review_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path, i
     for size, (decks, db) in stores.items():
         copy = work / f"review-{size}.db"
         shutil.copy(db, copy)
-        with Store.open(copy, exclusive=True) as store:  # as `hcflash review` opens it
+        with Store.open(copy) as store:  # as `hcflash review` opens it
             service = StudyService(store, [decks])
             queue_ms[size] = median(timed(service.next_card, max(repeat, 20)))
             ours = rate_and_next(service, iterations)

@@ -83,7 +83,7 @@ def review(
     """
     from hcflash.errors import ConfigError
 
-    service = session.service(exclusive=True)
+    service = session.service()
     report = service.sync()
     decks = [deck] if deck else None
     if deck and not any(d.name == deck for d in service.deck_counts()):
