@@ -10,7 +10,8 @@ from typing import Any
 from hcflash.errors import StoreError
 from hcflash.records import BrowseRow, CardChange, CardState, SpecRef, StoredCard
 from hcflash.store.base import Table, deck_filter
-from hcflash.store.codec import date_from_db, from_db, state_from_row, to_db
+from hcflash.store.codec import state_from_row
+from hcflash.store.timecodec import date_from_db, from_db, to_db
 
 CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
     c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,

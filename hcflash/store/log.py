@@ -14,8 +14,9 @@ from sqlite_utils import Database
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
 from hcflash.store.base import Table, deck_filter, write_failure
-from hcflash.store.codec import from_db, state_from_row, state_row, to_db
+from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
+from hcflash.store.timecodec import from_db, to_db
 
 
 class StateChanged(StoreError):

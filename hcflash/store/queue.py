@@ -8,7 +8,7 @@ from typing import Any
 
 from hcflash.records import DeckRow
 from hcflash.store.base import Table, deck_filter
-from hcflash.store.codec import to_db
+from hcflash.store.timecodec import to_db
 
 
 class QueueQueries(Table):

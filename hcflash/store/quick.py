@@ -1,0 +1,56 @@
+"""Today's counts in three indexed queries on a plain sqlite3 connection: the shell-prompt status
+(`hcflash status --short`), which must cost little more than starting Python. It counts what the
+review queue counts (`store/queue.py`) under one daily limit; decks with limits of their own take
+the full path instead (`prompt.py` decides)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from hcflash.store.timecodec import to_db
+
+_ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
+_FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id"
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """The store as it is (WAL readers never wait for the review session's writes); never creates one."""
+    conn = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True, timeout=5)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def settings_values(conn: sqlite3.Connection) -> dict[str, object]:
+    return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+
+
+def counts(
+    conn: sqlite3.Connection, now: datetime, day_start: datetime, day_end: datetime, learn_until: datetime,
+    new_per_day: int, reviews_per_day: int,
+) -> tuple[int, int, int]:
+    """(reviews due today, learning due within the learn-ahead window, new) under one daily limit."""
+    params = {"now": to_db(now)}
+    new_done, reviews_done = conn.execute(
+        "SELECT COALESCE(SUM(json_extract(state_before, '$.state') = 'new'), 0), "
+        "COALESCE(SUM(json_extract(state_before, '$.state') = 'review'), 0) FROM review_log WHERE reviewed_at >= ?",
+        [to_db(day_start)],
+    ).fetchone()
+    review_cap, new_cap = max(0, reviews_per_day - reviews_done), max(0, new_per_day - new_done)
+    review = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 {_FROM} WHERE s.state = 'review' AND s.due < :end AND {_ACTIVE} LIMIT :cap)",
+        {**params, "end": to_db(day_end), "cap": review_cap},
+    ).fetchone()[0]
+    learning = sum(
+        conn.execute(
+            f"SELECT COUNT(*) {_FROM} WHERE s.state = :state AND s.due < :end AND {_ACTIVE}",
+            {**params, "state": state, "end": to_db(learn_until)},
+        ).fetchone()[0]
+        for state in ("learning", "relearning")
+    )
+    new = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 {_FROM} WHERE s.state = 'new' AND {_ACTIVE} LIMIT :cap)", {**params, "cap": new_cap}
+    ).fetchone()[0]
+    return int(review), int(learning), int(new)
