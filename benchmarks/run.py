@@ -205,6 +205,38 @@ def review_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path, i
     return rows
 
 
+# -- a second terminal, and browsing -------------------------------------------------------------
+
+def reader_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path) -> list[Row]:
+    from benchmarks.search import echo_samples, keystroke_samples
+    from benchmarks.status import short_status, status_beside_a_session
+
+    size = 10_000 if 10_000 in stores else max(stores)
+    decks, db = stores[size]
+    label = f"{size:,}"
+    beside, alone = status_beside_a_session(db, decks, work, repeat)
+    short, bare = short_status(db, max(repeat, 10))
+    rows = [
+        Row("status beside an open review session", label, median(beside), median(alone), "≤ 1.2× status alone (no waiting)",
+            check=lambda r: r <= 1.2),
+        Row("status --short, whole process", label, median(short), median(bare), "≤ 2× python -c 'import sqlite3'",
+            check=lambda r: r <= 2),
+    ]
+    echo = median(echo_samples())
+    typed: dict[int, float] = {}
+    for size, (decks, db) in sorted(stores.items()):
+        copy = work / f"search-{size}.db"
+        shutil.copy(db, copy)
+        typed[size] = median(keystroke_samples(copy, decks))
+        if size >= 10_000:
+            rows.append(Row("browse: keystroke to rows shown", f"{size:,}", typed[size], echo, "≤ 20× a bare Input's echo (≈30 ms)",
+                            check=lambda r: r <= 20))
+    if 100_000 in typed and 10_000 in typed:
+        rows.append(Row("browse: keystroke to rows shown", "100,000 vs 10,000", typed[100_000], typed[10_000], "≤ 3×",
+                        check=lambda r: r <= 3))
+    return rows
+
+
 # -- the TUI ---------------------------------------------------------------------------------
 
 def probe(args: list[str]) -> tuple[float, int]:
@@ -281,6 +313,7 @@ def main() -> None:
             folder.mkdir()
             stores[size] = build_store(folder, size)
         rows += review_rows(stores, repeat, work, iterations)
+        rows += reader_rows(stores, repeat, work)
         rows += tui_rows(stores, repeat, work)
     print(f"hcflash benchmarks · {platform.python_implementation()} {platform.python_version()} · "
           f"{platform.machine()} · {sizes[-1]:,} cards max · {repeat} runs each · {time.perf_counter() - started:.0f} s")

@@ -30,7 +30,7 @@ def test_the_default_store_is_where_the_full_command_looks(monkeypatch, tmp_path
             monkeypatch.delenv("XDG_DATA_HOME", raising=False)
         else:
             monkeypatch.setenv("XDG_DATA_HOME", xdg)
-        assert store_path([]) == default_db_path()
+        assert Path(store_path([])) == default_db_path()
 
 
 def test_the_quick_counts_equal_the_full_status(service, deck_dir, clock, capsys):
@@ -63,3 +63,15 @@ def test_no_store_is_an_error_not_a_new_store(tmp_path):
     missing = tmp_path / "none.db"
     assert quick_status(["--db", str(missing), "status", "--short"]) == 1
     assert not missing.exists()
+
+
+def test_a_store_path_with_uri_characters_is_read(tmp_path, deck_dir, capsys):
+    from hcflash.service import StudyService
+    from hcflash.store import Store
+
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    odd = tmp_path / "a?b#c%d.db"
+    with Store.open(odd) as store:
+        StudyService(store, [deck_dir]).sync()
+    assert quick_status(["--db", str(odd), "status", "--short"]) == 0
+    assert capsys.readouterr().out.strip() == "0 due · 0 learning · 2 new"

@@ -11,9 +11,11 @@ can be imported without sqlite-utils and the rest of the store.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the prompt status counts milliseconds
 if TYPE_CHECKING:
+    from typing import Any
+
     from hcflash.store.core import SESSION_WAIT_SECONDS, Store
     from hcflash.store.log import StateChanged
     from hcflash.store.schema import MIGRATION_SET, migrations

@@ -50,6 +50,14 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
     )
 
 
+def _browse_row(r: dict[str, Any]) -> BrowseRow:
+    return BrowseRow(
+        id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
+        due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
+        buried_until=from_db(r["buried_until"]),
+    )
+
+
 class CardTable(Table):
     """The `decks`, `deck_files` and `cards` tables: what sync writes, and card lookups and search."""
 
@@ -89,17 +97,17 @@ class CardTable(Table):
 
     def search(
         self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int,
-        now: datetime | None = None,
+        now: datetime | None = None, after_id: int = 0,
     ) -> list[BrowseRow]:
         """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters.
-        `state` is a FSRS state, or "suspended", or "buried" (buried past `now`)."""
+        `state` is a FSRS state, or "suspended", or "buried" (buried past `now`).
+
+        Cards come in the order they were added (their id; deck-file order within a sync), one page
+        at a time after `after_id`. A full-text search walks the index in rowid order a chunk at a
+        time and filters each chunk, so it stops as soon as a page is full instead of joining and
+        sorting every match: a keystroke's search stays flat as the collection grows."""
         deck_sql, params = deck_filter(decks)
         where = [deck_sql, "c.retired_at IS NULL"]
-        join = ""
-        if match:
-            join = "JOIN cards_fts f ON f.rowid = c.id"
-            where.append("cards_fts MATCH ?")
-            params.append(match)
         if tag:
             where.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)")
             params.append(tag)
@@ -111,16 +119,28 @@ class CardTable(Table):
         elif state:
             where.append("s.state = ? AND s.suspended = 0")
             params.append(state)
-        sql = (
+        columns = (
             "SELECT c.id, c.key, c.question, d.name AS deck, s.state, s.due, s.stability, s.lapses, s.suspended, s.buried_until "
-            f"FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id {join} "
-            f"WHERE {' AND '.join(where)} ORDER BY c.file, c.line, c.ord LIMIT ?"
         )
-        return [
-            BrowseRow(
-                id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
-                due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
-                buried_until=from_db(r["buried_until"]),
-            )
-            for r in self._rows(sql, [*params, limit])
-        ]
+        joins = "JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id"
+        if not match:
+            sql = f"{columns} FROM cards c {joins} WHERE {' AND '.join(where)} AND c.id > ? ORDER BY c.id LIMIT ?"
+            return [_browse_row(r) for r in self._rows(sql, [*params, after_id, limit])]
+        chunk = max(limit * 4, 200)
+        sql = (
+            f"{columns} FROM (SELECT rowid AS id FROM cards_fts WHERE cards_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?) m "
+            f"JOIN cards c ON c.id = m.id {joins} WHERE {' AND '.join(where)} ORDER BY c.id"
+        )
+        found: list[BrowseRow] = []
+        cursor = after_id
+        while len(found) < limit:
+            ids = [r[0] for r in self.db.conn.execute(
+                "SELECT rowid FROM cards_fts WHERE cards_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?", [match, cursor, chunk]
+            ).fetchall()]
+            if not ids:
+                break
+            found += [_browse_row(r) for r in self._rows(sql, [match, cursor, chunk, *params])]
+            cursor = ids[-1]
+            if len(ids) < chunk:
+                break
+        return found[:limit]

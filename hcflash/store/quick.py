@@ -5,10 +5,8 @@ the full path instead (`prompt.py` decides)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime
-from pathlib import Path
 
 from hcflash.store.timecodec import to_db
 
@@ -16,15 +14,19 @@ _ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL 
 _FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id"
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: str) -> sqlite3.Connection:
     """The store as it is (WAL readers never wait for the review session's writes); never creates one."""
-    conn = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True, timeout=5)
+    # A URI filename: only % ? and # need escaping (the same rule as sqlite's uri.html; no urllib import).
+    escaped = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    conn = sqlite3.connect(f"file:{escaped}?mode=ro", uri=True, timeout=5)
     conn.execute("PRAGMA query_only = ON")
     return conn
 
 
 def settings_values(conn: sqlite3.Connection) -> dict[str, object]:
-    return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
+    """Each setting's JSON value, decoded by SQLite: numbers and text come back as themselves, and an
+    object or array as its JSON text (the caller only asks whether it is empty)."""
+    return dict(conn.execute("SELECT key, json_extract(value, '$') FROM settings").fetchall())
 
 
 def counts(
