@@ -154,3 +154,12 @@ def m006_provenance_and_changes(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_deck_changes_time ON deck_changes(synced_at)")
     db.execute("CREATE INDEX idx_cards_valid_until ON cards(valid_until) WHERE valid_until IS NOT NULL")
+
+
+@migrations()
+def m007_lighter_rating_writes(db: Database) -> None:
+    # A rating rewrites the card's state row and every index that covers it, and each page so
+    # written goes to the WAL before the commit's fsync. The new-card order index only serves new
+    # cards: made partial, it is left untouched when a learning or review card is rated.
+    db.execute("DROP INDEX idx_state_new_order")
+    db.execute("CREATE INDEX idx_state_new_order ON card_state(sibling_rank, card_id) WHERE state = 'new'")
