@@ -19,6 +19,11 @@ CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.quest
     c.verified, c.specs, c.valid_from, c.valid_until, c.change_kind, c.change_on, c.change_reason, c.retire_reason"""
 
 
+def _json_tuple(text: str | None) -> tuple:
+    """A JSON list as a tuple; most cards' specs are empty, and json.loads("[]") costs a call."""
+    return () if not text or text == "[]" else tuple(json.loads(text))
+
+
 def card_from_row(row: dict[str, Any]) -> StoredCard:
     return StoredCard(
         id=row["id"],
@@ -29,8 +34,8 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
         deck=row["deck"],
         question=row["question"],
         answer=row["answer"],
-        sources=tuple(json.loads(row["sources"])),
-        tags=tuple(json.loads(row["tags"])),
+        sources=_json_tuple(row["sources"]),
+        tags=_json_tuple(row["tags"]),
         file=row["file"],
         line=row["line"],
         content_hash=row["content_hash"],
@@ -41,7 +46,7 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
         previous_question=row["previous_question"],
         previous_answer=row["previous_answer"],
         verified=date_from_db(row["verified"]),
-        specs=tuple(SpecRef(*spec) for spec in json.loads(row["specs"] or "[]")),
+        specs=tuple(SpecRef(*spec) for spec in _json_tuple(row["specs"])),
         valid_from=date_from_db(row["valid_from"]),
         valid_until=date_from_db(row["valid_until"]),
         change=CardChange(row["change_kind"], date_from_db(row["change_on"]), row["change_reason"] or "")  # type: ignore[arg-type]

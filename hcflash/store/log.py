@@ -123,13 +123,17 @@ class ReviewLog(Table):
             ms("json_extract(state_after, '$.due')"),
         )
         grouped: dict[int, list[LoggedReview]] = {}
+        # Read in table order (a sequential scan, not a walk of the time index) and put each card's
+        # few reviews in time order after: the sort is stable, so equal times keep the log's order.
         rows = self.db.conn.execute(
             f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
             f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
-            "FROM review_log ORDER BY reviewed_at, id"
+            "FROM review_log ORDER BY id"
         ).fetchall()
         for row in rows:
             grouped.setdefault(row[0], []).append(LoggedReview(*row))
+        for reviews in grouped.values():
+            reviews.sort(key=lambda review: review.reviewed_ms)
         return grouped
 
     def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
