@@ -16,6 +16,7 @@ from hcflash.records import CardContent, CardKind, DeckHeader, Note
 MAX_CLOZE_NUMBER = 999  # Anki numbers cards by cloze; a huge number is a typo (and overflows SQLite)
 _BRACES_RE = re.compile(r"\{\{|\}\}")
 _CLOZE_HEAD_RE = re.compile(r"\{\{c(\d+)::")
+_CLOZE_LIKE_RE = re.compile(r"\{\{c[0-9:]")
 
 REVERSE_SUFFIX = "#reverse"
 
@@ -57,8 +58,14 @@ def _cloze_at(text: str, start: int, end: int) -> tuple[Cloze | None, str | None
     return Cloze(start, end, number, body, hint), None
 
 
+def _cloze_like(text: str, at: int) -> bool:
+    """Something meant as a cloze: `{{c` and then a number or a colon. `{{context.x}}` (a CDS Hooks
+    prefetch template in a code sample) is not one."""
+    return _CLOZE_LIKE_RE.match(text, at) is not None
+
+
 def scan_clozes(text: str) -> tuple[list[Cloze], str | None]:
-    """Every cloze deletion in `text`, and the first problem with any cloze-like marker (`{{c...`):
+    """Every cloze deletion in `text`, and the first problem with any cloze-like marker (`{{c1`, `{{c:`):
     unclosed, malformed, numbered out of range, empty, or nested in another. One pass over the
     `{{` and `}}` of the text, so the time grows with its length, whatever it holds."""
     clozes: list[Cloze] = []
@@ -67,7 +74,7 @@ def scan_clozes(text: str) -> tuple[list[Cloze], str | None]:
     nested_at: int | None = None
     for m in _BRACES_RE.finditer(text):
         if m.group(0) == "{{":
-            if opened and nested_at is None and (text.startswith("{{c", m.start()) or text.startswith("{{c", opened[0])):
+            if opened and nested_at is None and (_cloze_like(text, m.start()) or _cloze_like(text, opened[0])):
                 nested_at = m.start()
             opened.append(m.start())
             continue
@@ -76,7 +83,7 @@ def scan_clozes(text: str) -> tuple[list[Cloze], str | None]:
         start = opened.pop()
         if opened:
             continue
-        if text.startswith("{{c", start):
+        if _cloze_like(text, start):
             if nested_at is not None:
                 problem = problem or f"cloze deletions cannot be nested: {_shown(text, nested_at)} inside {_shown(text, start)}"
             else:
@@ -86,7 +93,7 @@ def scan_clozes(text: str) -> tuple[list[Cloze], str | None]:
                 problem = problem or error
         nested_at = None
     for start in opened:
-        if text.startswith("{{c", start):
+        if _cloze_like(text, start):
             problem = problem or f"malformed cloze {_shown(text, start)}: it is never closed with }}}}"
             break
     return clozes, problem
@@ -115,6 +122,13 @@ def card_key(note_id: str, kind: CardKind, ord: int) -> str:
     return note_id
 
 
+def sibling_rank(kind: CardKind, ord: int) -> int:
+    """The card type number Anki sorts new cards by: basic 0, reverse 1, cloze n is n - 1."""
+    if kind == "cloze":
+        return ord - 1
+    return 1 if kind == "reverse" else 0
+
+
 def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
     """The cards a note defines. Notes without an id yield none (check --fix gives them one)."""
     if note.id is None:
@@ -130,6 +144,11 @@ def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
         line=note.line,
         content_hash=content_hash(note.question, note.answer, note.sources),
         replaces=note.replaces,
+        verified=note.verified,
+        specs=note.specs,
+        valid_from=note.valid_from,
+        valid_until=note.valid_until,
+        change=note.change,
     )
     if note.is_cloze:
         return [

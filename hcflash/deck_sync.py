@@ -10,18 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hcflash.cards import expand_note
 from hcflash.errors import ConfigError, DeckError
 from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
-from hcflash.locations import find_deck_files
+from hcflash.locations import deck_files, find_deck_files
 from hcflash.records import CardContent, DeckFile, SyncReport
 from hcflash.store import FileRecord
 from hcflash.sync import SyncPlan, plan_sync
-from hcflash.timeutil import local_date
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
@@ -44,10 +42,11 @@ class DeckScan:
     skipped: int = 0
 
 
-def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], today: date | None = None) -> DeckScan:
+def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
     """Find every deck file below `roots`, reading and parsing only those that changed since `index`.
     A changed file is held to the same rules as `hcflash check`: its parse errors and the linter's
-    errors (raw HTML, links out of the deck folder, weak sources, ...) are the scan's issues. A file
+    errors (raw HTML, links out of the deck folder, weak sources, ...; not the rules that depend on
+    the day, see `lint_deck`) are the scan's issues. A file
     or folder that cannot be read is an error too, so its cards are never taken for removed."""
     scan = DeckScan()
     for root in roots:
@@ -87,7 +86,7 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], today: date 
             relative = path.relative_to(root) if root.is_dir() else Path(path.name)
             deck = parse_deck(text, Path(key), deck_name_from_path(relative))
             scan.issues.extend(deck.issues)
-            scan.issues.extend(i for i in lint_deck(deck, base, today=today) if i.severity == "error")
+            scan.issues.extend(i for i in lint_deck(deck, base, dated=False) if i.severity == "error")
             scan.parsed.append(ParsedFile(record, deck))
     return scan
 
@@ -98,6 +97,29 @@ class DeckSync:
     def __init__(self, col: StudyService) -> None:
         self.col = col
 
+    def copy_bundled(self, dest: Path) -> tuple[int, SyncReport]:
+        """Copy the bundled decks to a folder of the learner's (a fork's checkout, say), make it the
+        deck folder, and sync: every card keeps its id and so its history; only its file moves.
+        Returns the number of deck files copied and the sync report."""
+        import shutil
+
+        from hcflash.locations import bundled_decks_dir
+
+        dest = dest.expanduser().resolve()
+        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+            raise ConfigError(f"{dest} is not an empty folder: choose a new or empty one, so nothing of yours is overwritten")
+        source = bundled_decks_dir()
+        try:
+            shutil.copytree(source, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        except OSError as exc:
+            raise ConfigError(f"cannot copy the decks to {dest}: {exc.strerror or exc}") from exc
+        copied = len(deck_files(dest))
+        from dataclasses import replace
+
+        self.col.save_settings(replace(self.col.settings, deck_dirs=(str(dest),)))
+        self.col.use_deck_dirs((dest,))
+        return copied, self.run()
+
     def run(self) -> SyncReport:
         """Bring the store in line with the deck folders: all of it in one transaction, or nothing."""
         store = self.col.store
@@ -105,18 +127,22 @@ class DeckSync:
         for root in roots:
             if not root.exists():
                 raise ConfigError(f"deck folder {root} does not exist")
-        index = store.cards.file_index()
-        today = local_date(self.col.now(), self.col.settings.tz)
-        scan = scan_decks(roots, index, today)
+        index = store.sync.file_index()
+        now = self.col.now()
+        today = self.col.limits.today(now)
+        scan = scan_decks(roots, index)
         errors = capped([i for i in scan.issues if i.severity == "error"])
         if errors:
             raise DeckError(errors)
         removed = sorted(set(index) - scan.current)
+        expired = store.sync.expire(today, now)  # windows close on their day, edited or not
         if not scan.parsed and not removed:
             # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
             if scan.touched:
-                store.cards.apply_sync(SyncPlan(), scan.touched, [], {}, self.col.now())
-            return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped)
+                store.sync.apply(SyncPlan(), scan.touched, [], {}, now, today)
+            if expired:
+                self.col.limits.forget()
+            return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped, expired=expired)
         contents: list[CardContent] = []
         descriptions: dict[str, str] = {}
         for item in scan.parsed:
@@ -125,14 +151,17 @@ class DeckSync:
                 descriptions[header.name] = header.description
             for note in item.deck.notes:
                 contents.extend(expand_note(note, header, item.record.path))
-        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.cards.known())
+        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.sync.known(), today)
         plan_errors = [i for i in plan.issues if i.severity == "error"]
         if plan_errors:
             raise DeckError(capped(plan_errors))
-        store.cards.apply_sync(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, self.col.now())
+        store.sync.apply(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, now, today)
         self.col.review.forget_previews()
+        self.col.limits.forget()
         changed = sum(u.content_changed for u in plan.updates)
+        facts = sum(u.change_kind == "fact" for u in plan.updates)
         revived = sum(u.revived for u in plan.updates)
+        expired += sum(u.newly_expired for u in plan.updates) + sum(c.expired_on(today) for c in plan.inserts)
         moved = sum(u.moved and not u.content_changed and not u.revived for u in plan.updates)
         live = store.cards.count()
         return SyncReport(
@@ -141,6 +170,8 @@ class DeckSync:
             moved=moved,
             retired=len(plan.retire_ids),
             revived=revived,
+            facts=facts,
+            expired=expired,
             unchanged=live - len(plan.inserts) - changed - moved - revived,
             carried=len(plan.carries),
             files_parsed=len(scan.parsed),

@@ -169,7 +169,7 @@ def restore_store(store_path: Path, backup: Path, now: datetime, create_folder: 
 
 def _swap_into_sound_store(store_path: Path, temp: Path, now: datetime) -> Path | None:
     """Back up the store, then replace its content; None if the backup found it damaged after all."""
-    with Store.open(store_path, exclusive=True) as store:
+    with Store.open(store_path) as store:
         settings = Settings.from_values(store.settings.load())
         try:
             saved = store.backup_to(backup_path(store_path, now, "before-restore"))

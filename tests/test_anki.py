@@ -274,7 +274,7 @@ def store_without_the_linter(store: Store, path: Path) -> None:
 
     deck = parse_deck(path.read_text(), path)
     contents = [card for note in deck.notes for card in expand_note(note, deck.header, str(path))]
-    store.cards.apply_sync(plan_sync(contents, {str(path)}, store.cards.known()), [], [], {}, utcnow())
+    store.sync.apply(plan_sync(contents, {str(path)}, store.sync.known()), [], [], {}, utcnow())
 
 
 def test_sync_refuses_hostile_card_text_as_check_does(tmp_path):

@@ -27,8 +27,8 @@ class Session:
         self.deck_dirs = decks
         self._service: Any = None
 
-    def service(self, exclusive: bool = False, *, checks: bool = True, repairing_settings: bool = False) -> Any:
-        """The StudyService over the store; `exclusive` for a review session (see Store.open).
+    def service(self, *, checks: bool = True, repairing_settings: bool = False) -> Any:
+        """The StudyService over the store, opened on first use.
 
         Before any command writes: stored settings must be valid (except for `config`, which
         repairs them), the store must pass SQLite's quick check, the day's backup is taken (and
@@ -41,7 +41,7 @@ class Session:
             from hcflash.store import Store
 
             create_folder = self.db_path.parent.resolve() == default_data_dir().resolve()
-            store = Store.open(self.db_path, exclusive=exclusive, create_folder=create_folder)
+            store = Store.open(self.db_path, create_folder=create_folder)
             self._service = StudyService(store, self.deck_dirs or None)
             if checks:
                 problems = self._service.settings_problems()
@@ -97,11 +97,13 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
     """Spaced-repetition flashcards for US healthcare interoperability.
 
-    With no command, syncs the decks and opens today's review.
+    With no command, syncs the decks and opens the deck list (new / learning / due per deck);
+    `hcflash review` goes straight to today's first card.
 
     \b
     Examples:
-      hcflash                     review what is due in all decks
+      hcflash                     the deck list; Enter studies a deck, a studies all
+      hcflash review              today's review of every deck
       hcflash review "Healthcare Interop::USCDI"
       hcflash --decks ./decks check --fix
       hcflash status

@@ -62,7 +62,7 @@ def restore(session: Session, file: Path, yes: bool) -> None:
 def doctor(session: Session, check_only: bool) -> None:
     """Check the store: SQLite integrity, orphan rows, card states that disagree with the review log."""
     # No checks on the way in: a damaged store is what the doctor is for.
-    report = session.service(exclusive=True, checks=False).doctor(fix=not check_only)
+    report = session.service(checks=False).doctor(fix=not check_only)
     verb = "Would fix" if check_only else "Fixed"
     for problem in report.integrity:
         click.echo(f"Integrity: {problem}")

@@ -15,10 +15,23 @@ from hcflash.records.card import (
     ReviewEntry,
     StateName,
     StoredCard,
+    provenance_key,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
-from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
+from hcflash.records.reports import DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.study import (
+    BrowseRow,
+    CardInfo,
+    ContentChange,
+    CustomStudy,
+    DeckCounts,
+    DeckRow,
+    Preview,
+    QueueCounts,
+    ReviewCard,
+    SessionSummary,
+    UndoStep,
+)
 
 __all__ = [
     "MAX_ANSWER_MS",
@@ -28,7 +41,10 @@ __all__ = [
     "CardInfo",
     "CardKind",
     "CardState",
+    "ContentChange",
+    "CustomStudy",
     "ChangeKind",
+    "DeckChange",
     "DeckCounts",
     "DeckRow",
     "DeckFile",
@@ -50,5 +66,7 @@ __all__ = [
     "SpecRef",
     "StateName",
     "StoredCard",
+    "UndoStep",
+    "provenance_key",
     "SyncReport",
 ]

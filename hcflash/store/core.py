@@ -17,6 +17,7 @@ from hcflash.backups import backup_path
 from hcflash.errors import StoreError
 from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri, store_failure, transaction
 from hcflash.store.cards import CardTable
+from hcflash.store.changes import ChangeLog
 from hcflash.store.copies import check_file, write_checked_copy
 from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
@@ -26,6 +27,7 @@ from hcflash.store.queue import QueueQueries
 from hcflash.store.schema import migrations
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
+from hcflash.store.sync_writes import SyncWriter
 
 SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 
@@ -38,7 +40,9 @@ class Store:
         self.path = path
         self.settings = SettingsTable(db, path)
         self.states = StateTable(db, path)
-        self.cards = CardTable(db, path, self.states)
+        self.changes = ChangeLog(db, path)
+        self.sync = SyncWriter(db, path, self.states, self.changes)
+        self.cards = CardTable(db, path)
         self.queue = QueueQueries(db, path)
         self.log = ReviewLog(db, path, self.states)
         self.flags = FlagTable(db, path)
@@ -46,14 +50,15 @@ class Store:
         self.integrity = IntegrityChecks(db, path)
 
     @classmethod
-    def open(cls, path: Path, exclusive: bool = False, create_folder: bool = True) -> Store:
+    def open(cls, path: Path, create_folder: bool = True) -> Store:
         """Open (creating if needed) and migrate a store.
 
-        `exclusive` is for review sessions: like Anki, the session holds the store for itself until
-        it closes, which makes each committed rating cheaper (no shared-memory locking) and lets a
-        second session say plainly that the store is in use instead of racing the first.
-        `create_folder` False refuses a store whose folder does not exist (a mistyped `--db` must
-        not look like a new, empty collection).
+        WAL mode and no exclusive lock, so readers never wait: `hcflash status`, `decks`, `stats` or
+        any SQLite tool in another terminal reads every committed rating while a review is open.
+        Writers take turns; a rating is compare-and-set (`ReviewLog.record`), so two sessions
+        rating the same card both count, one on top of the other. `create_folder` False refuses a
+        store whose folder does not exist (a mistyped `--db` must not look like a new, empty
+        collection).
         """
         path = Path(path)
         cls._check_location(path, create_folder)
@@ -65,14 +70,9 @@ class Store:
             # The version is read before anything is set: a store from a newer hcflash stays byte for byte.
             cls._check_version(db, path)
             db.execute("PRAGMA foreign_keys = ON")
-            if exclusive:
-                db.execute("PRAGMA locking_mode = EXCLUSIVE")
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
-            if exclusive:
-                db.execute("BEGIN EXCLUSIVE")  # take the lock now, so a second session fails at once
-                db.execute("COMMIT")
             if migrations.pending(db) and migrations.applied(db):
                 # An existing store about to change shape: keep a checked copy from before, as Anki does.
                 write_checked_copy(conn, path, backup_path(path, datetime.now(UTC), "pre-migration"))
@@ -81,10 +81,10 @@ class Store:
             if conn is not None:
                 with suppress(sqlite3.Error):
                     conn.close()
-            if exclusive and isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
                 raise StoreError(
-                    f"{path}: another hcflash session has this store open (a review in another terminal?); "
-                    "close it and try again"
+                    f"{path}: another hcflash process is writing to this store (a sync or a restore?); "
+                    "it did not finish within a few seconds: try again when it has"
                 ) from exc
             raise_store_failure(path, exc)
             if isinstance(exc, sqlite3.Error):

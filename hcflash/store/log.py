@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,10 @@ from sqlite_utils import Database
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
-from hcflash.store.base import Table, transaction
-from hcflash.store.codec import from_db, state_from_row, state_row, to_db
+from hcflash.store.base import Table, deck_filter, transaction
+from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
+from hcflash.store.timecodec import from_db, to_db
 
 
 class StateChanged(StoreError):
@@ -29,9 +31,10 @@ class ReviewLog(Table):
 
     def record(
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
-        before: CardState, after: CardState, origin: str = "hcflash",
+        before: CardState, after: CardState, origin: str = "hcflash", also: Sequence[CardState] = (),
     ) -> int:
-        """Append to the log and move the card to its new state, committed together before returning.
+        """Append to the log and move the card to its new state, committed together before returning;
+        `also` are other states written in the same transaction (the siblings the rating buries).
 
         The write lock is taken first and the card's state compared with `before`: if another process
         rated the card in between, nothing is written and StateChanged is raised, so the caller can
@@ -48,6 +51,8 @@ class ReviewLog(Table):
                  json.dumps(state_row(before)), json.dumps(state_row(after)), origin],
             )
             self._states.write(after)
+            for state in also:
+                self._states.write(state)
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
@@ -69,9 +74,18 @@ class ReviewLog(Table):
 
     def undo(self, entry: ReviewEntry) -> None:
         """Remove a review and put the card back as it was before it, together."""
+        self.take_back([entry.before], log_id=entry.id)
+
+    def take_back(self, states: Sequence[CardState], log_id: int | None = None, flag_id: int | None = None) -> None:
+        """Undo one action in one transaction: put these card states back, and remove the review or
+        the flag the action added."""
         with self._write():
-            self.db.execute("DELETE FROM review_log WHERE id = ?", [entry.id])
-            self._states.save(entry.before)
+            if log_id is not None:
+                self.db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            if flag_id is not None:
+                self.db.execute("DELETE FROM card_flags WHERE id = ?", [flag_id])
+            for state in states:
+                self._states.write(state)
 
     def count(self) -> int:
         return int(self._scalar("SELECT COUNT(*) FROM review_log"))
@@ -96,13 +110,17 @@ class ReviewLog(Table):
             ms("json_extract(state_after, '$.due')"),
         )
         grouped: dict[int, list[LoggedReview]] = {}
+        # Read in table order (a sequential scan, not a walk of the time index) and put each card's
+        # few reviews in time order after: the sort is stable, so equal times keep the log's order.
         rows = self._query(
             f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
             f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
-            "FROM review_log ORDER BY reviewed_at, id"
+            "FROM review_log ORDER BY id"
         )
         for row in rows:
             grouped.setdefault(row[0], []).append(LoggedReview(*row))
+        for reviews in grouped.values():
+            reviews.sort(key=lambda review: review.reviewed_ms)
         return grouped
 
     def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:
@@ -128,6 +146,18 @@ class ReviewLog(Table):
             ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
         )
         return {card_id: state_from_row(json.loads(after)) for card_id, after in rows}
+
+    def forgotten_since(self, since: datetime, decks: Sequence[str] | None) -> list[int]:
+        """Active, unsuspended cards rated Again since a moment (Anki's "review forgotten cards"), oldest lapse first."""
+        deck_sql, params = deck_filter(decks)
+        rows = self._query(
+            "SELECT l.card_id FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
+            "JOIN card_state s ON s.card_id = c.id "
+            f"WHERE l.rating = 1 AND l.reviewed_at >= ? AND c.retired_at IS NULL AND s.suspended = 0 AND {deck_sql} "
+            "GROUP BY l.card_id ORDER BY MIN(l.reviewed_at)",
+            [to_db(since), *params],
+        )
+        return [r[0] for r in rows]
 
     def between(self, start: datetime, end: datetime) -> list[LoggedRating]:
         """Ratings given in [start, end), oldest first."""

@@ -7,7 +7,8 @@ from datetime import datetime
 from hcflash.errors import StoreError
 from hcflash.records import CardState
 from hcflash.store.base import Table
-from hcflash.store.codec import from_db, state_from_row, state_row, to_db
+from hcflash.store.codec import state_from_row, state_row
+from hcflash.store.timecodec import from_db, to_db
 
 
 class StateTable(Table):
@@ -46,6 +47,15 @@ class StateTable(Table):
                     "UPDATE card_state SET buried_until = ? WHERE card_id = ?",
                     [to_db(buried_until) if isinstance(buried_until, datetime) else None, card_id],
                 )
+
+    def siblings(self, card_id: int) -> list[CardState]:
+        """The states of the other active cards of this card's note (its reverse, its other clozes)."""
+        rows = self._rows(
+            "SELECT s.* FROM card_state s JOIN cards c ON c.id = s.card_id "
+            "WHERE c.note_id = (SELECT note_id FROM cards WHERE id = ?) AND c.id != ? AND c.retired_at IS NULL",
+            [card_id, card_id],
+        )
+        return [state_from_row(r) for r in rows]
 
     def all(self) -> dict[int, CardState]:
         return {r["card_id"]: state_from_row(r) for r in self._rows("SELECT * FROM card_state")}
