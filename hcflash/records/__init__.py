@@ -4,6 +4,7 @@ They hold data only. Deciding functions live beside the noun they decide about (
 `schedule`, `sync`); the store turns rows into these records and back.
 """
 
+from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
 from hcflash.records.card import (
     MAX_ANSWER_MS,
     RATING_NAMES,
@@ -17,11 +18,14 @@ from hcflash.records.card import (
     StoredCard,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.reports import AnkiSyncReport, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
 from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
 
 __all__ = [
     "MAX_ANSWER_MS",
+    "AnkiCollectionLink",
+    "AnkiNoteLink",
+    "AnkiSyncReport",
     "BrowseRow",
     "CardChange",
     "CardContent",
@@ -50,5 +54,6 @@ __all__ = [
     "SpecRef",
     "StateName",
     "StoredCard",
+    "StoreSyncWrites",
     "SyncReport",
 ]

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from hcflash.backups import backup_database, backup_dir, newest_backup
 from hcflash.errors import StoreError
+from hcflash.store.anki_sync import AnkiSyncTable
 from hcflash.store.cards import CardTable
 from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
@@ -41,6 +42,7 @@ class Store:
         self.flags = FlagTable(db, path)
         self.html = HtmlCache(db, path)
         self.integrity = IntegrityChecks(db, path)
+        self.anki = AnkiSyncTable(db, path, self.log, self.states)
 
     @classmethod
     def open(cls, path: Path, exclusive: bool = False) -> Store:

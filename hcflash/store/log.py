@@ -133,6 +133,24 @@ class ReviewLog(Table):
             for state in states:
                 self._states.save(state)
 
+    def insert(self, entry: ReviewEntry) -> int:
+        """One review from elsewhere, for a caller already inside a transaction; returns its log id."""
+        cur = self.db.conn.execute(
+            "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [entry.card_id, entry.rating, to_db(entry.reviewed_at), entry.duration_ms,
+             json.dumps(state_row(entry.before)), json.dumps(state_row(entry.after)), entry.origin],
+        )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def rewrite_snapshots(self, entries: list[ReviewEntry]) -> None:
+        """New state snapshots for existing reviews (an earlier review arrived from elsewhere); the
+        rating, its time and its origin never change."""
+        self.db.conn.executemany(
+            "UPDATE review_log SET state_before = ?, state_after = ? WHERE id = ?",
+            [(json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.id) for e in entries],
+        )
+
     def last_states(self) -> dict[int, CardState]:
         """Each reviewed card's state as its newest review recorded it."""
         rows = self.db.conn.execute(

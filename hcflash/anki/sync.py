@@ -1,0 +1,274 @@
+"""`hcflash anki sync`: hcflash and the learner's own Anki collection, made to agree both ways.
+
+Order of work, chosen so that any failure leaves both sides as they were and a sync cut short between
+its two commits is repaired by the next one:
+
+1. Open the collection (refused while Anki has it open) and take hcflash's store write lock.
+2. Read both sides and plan every change (pure: `note_plan`, `review_merge`, `scheduling`).
+3. Nothing to do: stop; neither file is written. Otherwise take Anki's own backup.
+4. Write hcflash's side inside its still-open transaction.
+5. Write Anki's side in one Anki transaction, and commit it.
+6. Commit hcflash's side.
+
+A failure before step 5 commits rolls back both. If the process dies between 5 and 6, Anki holds
+hcflash's reviews (under their own millisecond times) and hcflash does not yet know it: the next sync
+pairs them by card, rating and time instead of sending them again, takes Anki's reviews in once, and
+sets the same schedules again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hcflash import schedule
+from hcflash.anki.apply import AnkiWrites, apply_to_anki
+from hcflash.anki.collection import backup, opened
+from hcflash.anki.export import _cached_fields
+from hcflash.anki.html import markdown_html
+from hcflash.anki.keys import key_for_anki_card, note_id_from_guid
+from hcflash.anki.note_plan import NotePlan, plan_descriptions, plan_notes
+from hcflash.anki.notetypes import BASIC_FIELDS, CLOZE_FIELDS, CLOZE_MODEL_ID, needs_sync, outdated_notetypes
+from hcflash.anki.review_merge import AnkiCardNow, RevlogRow, merge_card, millis, pair_reviews, revlog_row
+from hcflash.anki.scheduling import DayFrame
+from hcflash.anki.view import AnkiCard, CollectionView, memory_states, read_collection, taken_revlog_ids
+from hcflash.errors import AnkiError, HcflashError
+from hcflash.records import AnkiCollectionLink, AnkiSyncReport, CardState, ReviewEntry, StoredCard, StoreSyncWrites
+from hcflash.settings import Settings
+
+if TYPE_CHECKING:
+    from hcflash.service import StudyService
+
+
+@dataclass
+class SyncPlan:
+    sync_id: str
+    new_sync_id: bool
+    frame: DayFrame
+    anki: AnkiWrites
+    store: StoreSyncWrites
+    store_changed: bool
+    html: dict[str, dict[str, str]] = field(default_factory=dict)  # fields rendered for the first time
+    report: AnkiSyncReport | None = None
+
+    @property
+    def empty(self) -> bool:
+        anki = self.anki
+        return not (self.store_changed or anki.revlog or anki.schedules or not anki.notes.empty or anki.update_notetypes)
+
+
+class AnkiSync:
+    """Syncs one learner's store with one Anki collection (see the module's docstring for the order)."""
+
+    def __init__(self, col: StudyService) -> None:
+        self.col = col
+
+    def run(self, path: Path, dry_run: bool = False, on_phase: Callable[[str], None] = lambda phase: None) -> AnkiSyncReport:
+        store, settings, now = self.col.store, self.col.settings, self.col.now()
+        with opened(path) as anki, store.anki.locked():
+            view = read_collection(anki)
+            plan = self._plan(anki, view, path, now, settings)
+            on_phase("planned")
+            if dry_run or plan.empty:
+                return replace(plan.report, dry_run=dry_run)  # type: ignore[type-var]
+            taken = backup(anki, path)
+            store.anki.write(plan.sync_id, str(path), now, plan.store)
+            if plan.html:
+                store.html.save(plan.html)
+            on_phase("hcflash-written")
+            try:
+                apply_to_anki(anki, view, plan.anki, plan.frame, settings, on_phase)
+            except HcflashError:
+                raise
+            except Exception as exc:  # the anki backend raises its own types; nothing was committed on either side
+                raise AnkiError(f"{path}: Anki refused the sync ({exc}); neither side was changed") from exc
+            on_phase("anki-committed")
+        on_phase("done")
+        self.col.review.forget_previews()
+        self.col.limits.forget()
+        return replace(plan.report, backup=taken)  # type: ignore[type-var]
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def _plan(self, anki: Any, view: CollectionView, path: Path, now: datetime, settings: Settings) -> SyncPlan:  # noqa: ANN401
+        store = self.col.store
+        sync_id = view.sync_id or uuid.uuid4().hex
+        known = store.anki.collection(sync_id) if view.sync_id else None
+        cards = store.cards.every()
+        html_cache = store.html.cached()
+        cached_keys = set(html_cache)
+        notes = plan_notes(cards, _rendered(cards, html_cache), view, store.anki.note_links(sync_id), known.synced_at if known else None)
+        used_decks = {c.deck for c in cards if c.retired_at is None}
+        wanted = {d: markdown_html(t) for d, t in store.cards.deck_descriptions().items() if d in used_decks}
+        plan_descriptions(notes, wanted, _deck_descriptions(anki, wanted), known.decks if known else {})
+        frame = DayFrame.of(now, view.anki_today, settings)
+        reviews = _ReviewPlanner(anki, view, store.anki.review_links(sync_id), frame, settings)
+        log, states, adding = store.log.all(), store.states.all(), {a.note_id for a in notes.adds}
+        for card in cards:
+            reviews.add(card, log.get(card.id, []), states[card.id], adding)
+        revlog = reviews.revlog_rows()
+        writes = StoreSyncWrites(
+            new_reviews=tuple(reviews.new_reviews), rewritten=tuple(reviews.rewritten), states=tuple(reviews.states),
+            links=tuple(reviews.links), notes=tuple(notes.links), decks=notes.described,
+        )
+        store_changed = bool(writes.new_reviews or writes.rewritten or writes.states or writes.links or writes.notes
+                             or notes.described != (known.decks if known else {}))
+        versions = {model_id: info.version for model_id, info in view.notetypes.items()}
+        # hcflash's note types are added with its first note, and brought up to date once they are there.
+        update_notetypes = needs_sync(versions) and bool(notes.adds or view.notetypes)
+        anki_writes = AnkiWrites(sync_id, view.sync_id is None, versions, update_notetypes, notes, revlog, reviews.schedules)
+        plan = SyncPlan(sync_id, view.sync_id is None, frame, anki_writes, writes, store_changed,
+                        {k: v for k, v in html_cache.items() if k not in cached_keys})
+        plan.report = _report(path, plan, notes, reviews, view, settings, known)
+        return plan
+
+
+def _rendered(cards: list[StoredCard], cache: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
+    """The Anki fields of every live note, in the note type's field order (rendered once per content)."""
+    groups: dict[str, list[StoredCard]] = {}
+    for card in cards:
+        if card.retired_at is None:
+            groups.setdefault(card.note_id, []).append(card)
+    out = {}
+    for note_id, group in groups.items():
+        first = min(group, key=lambda c: (c.kind != "basic", c.ord))
+        model_id, fields = _cached_fields(first, cache)
+        if any(c.kind == "reverse" for c in group):
+            fields["Reverse"] = "y"
+        names = CLOZE_FIELDS if model_id == CLOZE_MODEL_ID else BASIC_FIELDS
+        out[note_id] = tuple(fields.get(name, "") for name in names)
+    return out
+
+
+def _deck_descriptions(anki: Any, names: dict[str, str]) -> dict[str, str]:  # noqa: ANN401
+    out = {}
+    for name in names:
+        deck = anki.decks.by_name(name)
+        if deck is not None:
+            out[name] = deck.get("desc", "")
+    return out
+
+
+class _ReviewPlanner:
+    """Pairs and merges each card's reviews, collecting what each side must write."""
+
+    def __init__(self, anki: Any, view: CollectionView, links: dict[int, int], frame: DayFrame, settings: Settings) -> None:  # noqa: ANN401
+        self.anki, self.view, self.frame, self.settings = anki, view, frame, settings
+        self.known_links = links
+        self.linked_revlog = set(links.values())
+        self.scheduler = schedule.make_scheduler(replace(settings, fuzz=False))
+        self.by_key: dict[str, AnkiCard] = {}
+        for guid, note in view.notes.items():
+            note_id = note_id_from_guid(guid)
+            for anki_card in view.cards.get(note.id, []):
+                self.by_key[key_for_anki_card(note_id, note.notetype_id == CLOZE_MODEL_ID, anki_card.ord)] = anki_card  # type: ignore[arg-type]
+        self.new_reviews: list[tuple[ReviewEntry, int]] = []
+        self.rewritten: list[ReviewEntry] = []
+        self.states: list[CardState] = []
+        self.links: list[tuple[int, int]] = []  # (review id, revlog id) to record
+        self.push: list[tuple[ReviewEntry, int | None, str]] = []
+        self.schedules: dict[str, CardState] = {}
+        self.deferred = 0
+        self.from_retired = 0
+        self.paired = 0
+        self.seen_keys: set[str] = set()
+
+    def add(self, card: StoredCard, entries: list[ReviewEntry], current: CardState, adding: set[str]) -> None:
+        """Pair and merge one card's reviews (`entries` oldest first, `current` its state in hcflash)."""
+        self.seen_keys.add(card.key)
+        anki_card = self.by_key.get(card.key)
+        revlog = self.view.revlog.get(anki_card.id, []) if anki_card else []
+        if not entries and not revlog:
+            return
+        pairing = pair_reviews(entries, revlog, self.known_links, self.linked_revlog)
+        self.links.extend(pairing.links)
+        self.paired += len(pairing.links)
+        will_exist = anki_card is not None or (card.retired_at is None and card.note_id in adding)
+        to_anki = pairing.to_anki if will_exist else ()
+        filtered = anki_card is not None and anki_card.original_deck_id != 0
+        if filtered and to_anki:
+            self.deferred += 1  # in a filtered deck: its schedule there is Anki's until it goes home
+            to_anki = ()
+        if not to_anki and not pairing.from_anki:
+            return
+        anki_now = None
+        if anki_card is not None:
+            memory = memory_states(self.anki, [anki_card.id])[anki_card.id] if pairing.from_anki else None
+            anki_now = AnkiCardNow(anki_card.type, anki_card.queue, anki_card.due, anki_card.left, memory)
+        merge = merge_card(entries, current, list(pairing.from_anki), bool(to_anki), anki_now, self.frame, self.settings, self.scheduler)
+        self.new_reviews.extend(merge.new_entries)
+        self.rewritten.extend(merge.rewritten)
+        if merge.state is not None and merge.state != current:
+            self.states.append(merge.state)
+        if merge.anki_state is not None and not filtered:
+            self.schedules[card.key] = merge.anki_state
+        if card.retired_at is not None:
+            self.from_retired += len(pairing.from_anki)
+        fresh = {e.id: e for e in merge.rewritten}
+        self.push.extend((fresh.get(entry.id, entry), revlog_id, card.key) for entry, revlog_id in to_anki)
+
+    def revlog_rows(self) -> list[RevlogRow]:
+        """The reviews going to Anki, each under its own millisecond, or the next one free."""
+        wanted = [(entry, revlog_id if revlog_id is not None else millis(entry.reviewed_at), key) for entry, revlog_id, key in self.push]
+        chosen: dict[int, int] = {}
+        used: set[int] = set()
+        pending = wanted
+        while pending:
+            taken = taken_revlog_ids(self.anki, [candidate for _, candidate, _ in pending]) | used
+            retry = []
+            for entry, candidate, key in pending:
+                if candidate in taken:
+                    retry.append((entry, candidate + 1, key))
+                else:
+                    chosen[entry.id] = candidate
+                    used.add(candidate)
+                    taken.add(candidate)
+            pending = retry
+        self.links.extend((entry.id, chosen[entry.id]) for entry, _, _ in wanted)
+        return [revlog_row(entry, chosen[entry.id], key, self.frame) for entry, _, key in wanted]
+
+    def unknown_keys(self) -> tuple[str, ...]:
+        """Cards of hcflash's notes that Anki has and hcflash does not know, with reviews hcflash cannot take."""
+        return tuple(sorted(
+            key for key, anki_card in self.by_key.items()
+            if key not in self.seen_keys and any(r.id not in self.linked_revlog for r in self.view.revlog.get(anki_card.id, []))
+        ))
+
+
+def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: _ReviewPlanner, view: CollectionView,
+            settings: Settings, known: AnkiCollectionLink | None) -> AnkiSyncReport:
+    warnings = []
+    if view.rollover_hour != settings.rollover_hour:
+        warnings.append(
+            f"Anki starts a new day at {view.rollover_hour}:00 and hcflash at {settings.rollover_hour}:00: due dates and memory "
+            f"states count days differently (`hcflash config rollover-hour {view.rollover_hour}` makes them agree)"
+        )
+    if not view.fsrs_enabled:
+        warnings.append("FSRS is off in this Anki collection: Anki schedules these cards with SM-2 until you turn it on (Deck options › FSRS)")
+    if reviews.deferred:
+        warnings.append(f"{reviews.deferred} card(s) sit in a filtered deck: their hcflash reviews go to Anki once they are back home")
+    moved = sum(len(ids) for ids in notes.moves.values())
+    return AnkiSyncReport(
+        collection=path,
+        notes_added=len(notes.adds),
+        notes_updated=sum(1 for c in notes.changes if c.fields is not None),
+        notes_retired=notes.retired_notes,
+        notes_revived=notes.revived_notes,
+        cards_moved=moved,
+        cards_suspended=len(notes.suspend),
+        notetypes_changed=outdated_notetypes(plan.anki.notetype_versions) if plan.anki.update_notetypes else (),
+        descriptions=len(notes.descriptions),
+        reviews_to_anki=len(plan.anki.revlog),
+        reviews_from_anki=len(reviews.new_reviews),
+        reviews_paired=reviews.paired,
+        cards_rescheduled_in_anki=len(plan.anki.schedules),
+        cards_updated_in_hcflash=len(reviews.states),
+        reviews_of_retired=reviews.from_retired,
+        unknown_cards=reviews.unknown_keys(),
+        skipped=tuple(notes.skipped),
+        warnings=tuple(warnings),
+    )
