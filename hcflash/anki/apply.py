@@ -123,9 +123,10 @@ def _schedule_cards(col: Any, schedules: Mapping[str, CardState], card_ids: Mapp
         if key not in card_ids:
             continue
         card = col.get_card(card_ids[key])
-        plan = anki_schedule(state, frame, settings, position=card.due if card.type == 0 else 0)
+        # Suspending and burying are each side's own: a card suspended or buried in Anki stays so, and
+        # one suspended in hcflash is not suspended in Anki by a new review (only retiring suspends there).
+        plan = anki_schedule(state.with_changes(suspended=False), frame, settings, position=card.due if card.type == 0 else 0)
         card.type, card.due, card.ivl, card.left = plan.type, plan.due, plan.ivl, plan.left
-        # A card the learner suspended or buried in Anki stays so; hcflash's suspension carries over.
         card.queue = card.queue if card.queue < 0 else plan.queue
         card.reps, card.lapses = plan.reps, plan.lapses
         if plan.stability is not None and plan.difficulty is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,6 +247,11 @@ def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: _ReviewPlanner
             f"Anki starts a new day at {view.rollover_hour}:00 and hcflash at {settings.rollover_hour}:00: due dates and memory "
             f"states count days differently (`hcflash config rollover-hour {view.rollover_hour}` makes them agree)"
         )
+    if settings.timezone and _offset(settings.tz) != _offset(None):
+        warnings.append(
+            f"hcflash counts study days in {settings.timezone} and Anki in this computer's time zone: "
+            "due dates can differ by a day near the rollover (`hcflash config timezone ''` makes them agree)"
+        )
     if not view.fsrs_enabled:
         warnings.append("FSRS is off in this Anki collection: Anki schedules these cards with SM-2 until you turn it on (Deck options › FSRS)")
     if reviews.deferred:
@@ -272,3 +277,8 @@ def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: _ReviewPlanner
         skipped=tuple(notes.skipped),
         warnings=tuple(warnings),
     )
+
+
+def _offset(tz: tzinfo | None) -> timedelta | None:
+    now = datetime.now(UTC)
+    return now.astimezone(tz).utcoffset() if tz is not None else now.astimezone().utcoffset()
