@@ -35,7 +35,7 @@ def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa:
         col.decks.save(deck)
 
 
-def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
+def cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
     """Fields for a note, rendered once per content (and kind) and reused from `cache` after."""
     key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
     model_id = CLOZE_MODEL_ID if first.kind == "cloze" else BASIC_MODEL_ID
@@ -112,7 +112,7 @@ def export_anki(
                     first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
                     if first.deck not in deck_ids:
                         deck_ids[first.deck] = col.decks.id(first.deck)
-                    model_id, fields = _cached_fields(first, cache)
+                    model_id, fields = cached_fields(first, cache)
                     if any(i.card.kind == "reverse" for i in group):
                         fields["Reverse"] = "y"
                     names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS

@@ -14,6 +14,7 @@ history, and the due date from the side whose review is the latest, as the learn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +32,7 @@ from hcflash.anki.scheduling import (
     state_from_anki,
 )
 from hcflash.anki.view import AnkiRevlog
-from hcflash.records import MAX_ANSWER_MS, CardState, ReviewEntry
+from hcflash.records import MAX_ANSWER_MS, CardState, ReviewEntry, ReviewStamp
 from hcflash.settings import Settings
 
 MATCH_TOLERANCE_MS = 10
@@ -49,23 +50,23 @@ class ReviewPairing:
     """For one card: reviews newly recognized as the same on both sides, and what each side lacks."""
 
     links: tuple[tuple[int, int], ...] = ()  # (hcflash review id, revlog id)
-    to_anki: tuple[tuple[ReviewEntry, int | None], ...] = ()  # with the revlog id it was once given
+    to_anki: tuple[tuple[int, int | None], ...] = ()  # (hcflash review id, the revlog id it was once given)
     from_anki: tuple[AnkiRevlog, ...] = ()
 
 
 def pair_reviews(
-    entries: list[ReviewEntry], revlog: list[AnkiRevlog], links: dict[int, int], linked_revlog_ids: set[int],
+    entries: Sequence[ReviewStamp | ReviewEntry], revlog: list[AnkiRevlog], links: dict[int, int], linked_revlog_ids: set[int],
 ) -> ReviewPairing:
     """Pair one card's hcflash reviews with its revlog rows: by the stored links, then by time."""
     here = {r.id for r in revlog}
-    to_anki: list[tuple[ReviewEntry, int | None]] = []
-    open_entries: list[ReviewEntry] = []
+    to_anki: list[tuple[int, int | None]] = []
+    open_entries: list[ReviewStamp | ReviewEntry] = []
     for entry in entries:
         revlog_id = links.get(entry.id)
         if revlog_id is None:
             open_entries.append(entry)
         elif revlog_id not in here:
-            to_anki.append((entry, revlog_id))  # synced once, gone from Anki since (a restored backup): again
+            to_anki.append((entry.id, revlog_id))  # synced once, gone from Anki since (a restored backup): again
     open_revlog = [r for r in revlog if r.id not in linked_revlog_ids]
     new_links: list[tuple[int, int]] = []
     for entry in open_entries:
@@ -76,7 +77,7 @@ def pair_reviews(
             open_revlog.remove(match)
             new_links.append((entry.id, match.id))
         else:
-            to_anki.append((entry, None))
+            to_anki.append((entry.id, None))
     return ReviewPairing(tuple(new_links), tuple(to_anki), tuple(open_revlog))
 
 

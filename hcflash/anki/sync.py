@@ -25,19 +25,17 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hcflash import schedule
 from hcflash.anki.apply import AnkiWrites, apply_to_anki
 from hcflash.anki.collection import backup, opened
-from hcflash.anki.export import _cached_fields
+from hcflash.anki.export import cached_fields
 from hcflash.anki.html import markdown_html
-from hcflash.anki.keys import key_for_anki_card, note_id_from_guid
 from hcflash.anki.note_plan import NotePlan, plan_descriptions, plan_notes
 from hcflash.anki.notetypes import BASIC_FIELDS, CLOZE_FIELDS, CLOZE_MODEL_ID, needs_sync, outdated_notetypes
-from hcflash.anki.review_merge import AnkiCardNow, RevlogRow, merge_card, millis, pair_reviews, revlog_row
+from hcflash.anki.review_plan import ReviewPlan
 from hcflash.anki.scheduling import DayFrame
-from hcflash.anki.view import AnkiCard, CollectionView, memory_states, read_collection, taken_revlog_ids
+from hcflash.anki.view import CollectionView, read_collection
 from hcflash.errors import AnkiError, HcflashError
-from hcflash.records import AnkiCollectionLink, AnkiSyncReport, CardState, ReviewEntry, StoredCard, StoreSyncWrites
+from hcflash.records import AnkiCollectionLink, AnkiSyncReport, StoredCard, StoreSyncWrites
 from hcflash.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,10 +104,11 @@ class AnkiSync:
         wanted = {d: markdown_html(t) for d, t in store.cards.deck_descriptions().items() if d in used_decks}
         plan_descriptions(notes, wanted, _deck_descriptions(anki, wanted), known.decks if known else {})
         frame = DayFrame.of(now, view.anki_today, settings)
-        reviews = _ReviewPlanner(anki, view, store.anki.review_links(sync_id), frame, settings)
-        log, states, adding = store.log.all(), store.states.all(), {a.note_id for a in notes.adds}
+        reviews = ReviewPlan(anki, view, store.anki.review_links(sync_id), frame, settings)
+        stamps, adding = store.log.stamps(), {a.note_id for a in notes.adds}
         for card in cards:
-            reviews.add(card, log.get(card.id, []), states[card.id], adding)
+            reviews.pair(card, stamps.get(card.id, []), adding)
+        reviews.merge(store.log.of_cards(reviews.cards_to_merge()), store.states.all())
         revlog = reviews.revlog_rows()
         writes = StoreSyncWrites(
             new_reviews=tuple(reviews.new_reviews), rewritten=tuple(reviews.rewritten), states=tuple(reviews.states),
@@ -136,7 +135,7 @@ def _rendered(cards: list[StoredCard], cache: dict[str, dict[str, str]]) -> dict
     out = {}
     for note_id, group in groups.items():
         first = min(group, key=lambda c: (c.kind != "basic", c.ord))
-        model_id, fields = _cached_fields(first, cache)
+        model_id, fields = cached_fields(first, cache)
         if any(c.kind == "reverse" for c in group):
             fields["Reverse"] = "y"
         names = CLOZE_FIELDS if model_id == CLOZE_MODEL_ID else BASIC_FIELDS
@@ -153,93 +152,7 @@ def _deck_descriptions(anki: Any, names: dict[str, str]) -> dict[str, str]:  # n
     return out
 
 
-class _ReviewPlanner:
-    """Pairs and merges each card's reviews, collecting what each side must write."""
-
-    def __init__(self, anki: Any, view: CollectionView, links: dict[int, int], frame: DayFrame, settings: Settings) -> None:  # noqa: ANN401
-        self.anki, self.view, self.frame, self.settings = anki, view, frame, settings
-        self.known_links = links
-        self.linked_revlog = set(links.values())
-        self.scheduler = schedule.make_scheduler(replace(settings, fuzz=False))
-        self.by_key: dict[str, AnkiCard] = {}
-        for guid, note in view.notes.items():
-            note_id = note_id_from_guid(guid)
-            for anki_card in view.cards.get(note.id, []):
-                self.by_key[key_for_anki_card(note_id, note.notetype_id == CLOZE_MODEL_ID, anki_card.ord)] = anki_card  # type: ignore[arg-type]
-        self.new_reviews: list[tuple[ReviewEntry, int]] = []
-        self.rewritten: list[ReviewEntry] = []
-        self.states: list[CardState] = []
-        self.links: list[tuple[int, int]] = []  # (review id, revlog id) to record
-        self.push: list[tuple[ReviewEntry, int | None, str]] = []
-        self.schedules: dict[str, CardState] = {}
-        self.deferred = 0
-        self.from_retired = 0
-        self.paired = 0
-        self.seen_keys: set[str] = set()
-
-    def add(self, card: StoredCard, entries: list[ReviewEntry], current: CardState, adding: set[str]) -> None:
-        """Pair and merge one card's reviews (`entries` oldest first, `current` its state in hcflash)."""
-        self.seen_keys.add(card.key)
-        anki_card = self.by_key.get(card.key)
-        revlog = self.view.revlog.get(anki_card.id, []) if anki_card else []
-        if not entries and not revlog:
-            return
-        pairing = pair_reviews(entries, revlog, self.known_links, self.linked_revlog)
-        self.links.extend(pairing.links)
-        self.paired += len(pairing.links)
-        will_exist = anki_card is not None or (card.retired_at is None and card.note_id in adding)
-        to_anki = pairing.to_anki if will_exist else ()
-        filtered = anki_card is not None and anki_card.original_deck_id != 0
-        if filtered and to_anki:
-            self.deferred += 1  # in a filtered deck: its schedule there is Anki's until it goes home
-            to_anki = ()
-        if not to_anki and not pairing.from_anki:
-            return
-        anki_now = None
-        if anki_card is not None:
-            memory = memory_states(self.anki, [anki_card.id])[anki_card.id] if pairing.from_anki else None
-            anki_now = AnkiCardNow(anki_card.type, anki_card.queue, anki_card.due, anki_card.left, memory)
-        merge = merge_card(entries, current, list(pairing.from_anki), bool(to_anki), anki_now, self.frame, self.settings, self.scheduler)
-        self.new_reviews.extend(merge.new_entries)
-        self.rewritten.extend(merge.rewritten)
-        if merge.state is not None and merge.state != current:
-            self.states.append(merge.state)
-        if merge.anki_state is not None and not filtered:
-            self.schedules[card.key] = merge.anki_state
-        if card.retired_at is not None:
-            self.from_retired += len(pairing.from_anki)
-        fresh = {e.id: e for e in merge.rewritten}
-        self.push.extend((fresh.get(entry.id, entry), revlog_id, card.key) for entry, revlog_id in to_anki)
-
-    def revlog_rows(self) -> list[RevlogRow]:
-        """The reviews going to Anki, each under its own millisecond, or the next one free."""
-        wanted = [(entry, revlog_id if revlog_id is not None else millis(entry.reviewed_at), key) for entry, revlog_id, key in self.push]
-        chosen: dict[int, int] = {}
-        used: set[int] = set()
-        pending = wanted
-        while pending:
-            taken = taken_revlog_ids(self.anki, [candidate for _, candidate, _ in pending]) | used
-            retry = []
-            for entry, candidate, key in pending:
-                if candidate in taken:
-                    retry.append((entry, candidate + 1, key))
-                else:
-                    chosen[entry.id] = candidate
-                    used.add(candidate)
-                    taken.add(candidate)
-            pending = retry
-        self.links.extend((entry.id, chosen[entry.id]) for entry, _, _ in wanted)
-        return [revlog_row(entry, chosen[entry.id], key, self.frame) for entry, _, key in wanted]
-
-    def unknown_keys(self) -> tuple[str, ...]:
-        """Cards of hcflash's notes that Anki has and hcflash does not know, with reviews hcflash cannot take."""
-        return tuple(sorted(
-            key for key, anki_card in self.by_key.items()
-            if key not in self.seen_keys and any(r.id not in self.linked_revlog for r in self.view.revlog.get(anki_card.id, []))
-        ))
-
-
-def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: _ReviewPlanner, view: CollectionView,
+def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: ReviewPlan, view: CollectionView,
             settings: Settings, known: AnkiCollectionLink | None) -> AnkiSyncReport:
     warnings = []
     if view.rollover_hour != settings.rollover_hour:

@@ -14,6 +14,7 @@ from hcflash.records.card import (
     LoggedRating,
     LoggedReview,
     ReviewEntry,
+    ReviewStamp,
     StateName,
     StoredCard,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "RATING_NAMES",
     "ReviewCard",
     "ReviewEntry",
+    "ReviewStamp",
     "SessionSummary",
     "SpecRef",
     "StateName",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hcflash.errors import StoreError
-from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
+from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
 from hcflash.store.base import Table, write_failure
 from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 from hcflash.store.states import StateTable
@@ -94,6 +94,25 @@ class ReviewLog(Table):
         for row in self._rows("SELECT * FROM review_log ORDER BY reviewed_at, id"):
             entry = self._entry(row)
             grouped.setdefault(entry.card_id, []).append(entry)
+        return grouped
+
+    def stamps(self) -> dict[int, list[ReviewStamp]]:
+        """Every review without its snapshots, by card, oldest first: cheap enough to read whole."""
+        grouped: dict[int, list[ReviewStamp]] = {}
+        for log_id, card_id, rating, at in self.db.conn.execute(
+            "SELECT id, card_id, rating, reviewed_at FROM review_log ORDER BY reviewed_at, id"
+        ):
+            grouped.setdefault(card_id, []).append(ReviewStamp(log_id, card_id, rating, from_db(at)))  # type: ignore[arg-type]
+        return grouped
+
+    def of_cards(self, card_ids: list[int]) -> dict[int, list[ReviewEntry]]:
+        """The full reviews of these cards, by card, oldest first."""
+        grouped: dict[int, list[ReviewEntry]] = {card_id: [] for card_id in card_ids}
+        for start in range(0, len(card_ids), 500):
+            chunk = card_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._rows(f"SELECT * FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id", chunk):
+                grouped[row["card_id"]].append(self._entry(row))
         return grouped
 
     def for_export(self) -> dict[int, list[LoggedReview]]:

@@ -40,14 +40,14 @@ def test_reviews_pair_by_stored_link_then_by_card_rating_and_time():
     anki = [revlog(entries[0].reviewed_at, 3, -600, 0), AnkiRevlog(at[1] + 2, 99, 3, 2, 0, 0), AnkiRevlog(at[2] + 3, 99, 1, -600, 1, 0)]
     pairing = pair_reviews(entries, anki, links={1: at[0]}, linked_revlog_ids={at[0]})
     assert pairing.links == ((2, at[1] + 2),)  # same rating, 2 ms apart: the same review
-    assert [(e.id, rid) for e, rid in pairing.to_anki] == [(3, None)]  # Easy here, Again there: two reviews
+    assert pairing.to_anki == ((3, None),)  # Easy here, Again there: two reviews
     assert [r.id for r in pairing.from_anki] == [at[2] + 3]
 
 
 def test_a_synced_review_missing_from_anki_is_sent_again_under_its_id():
     entries = history((3, timedelta()))
     pairing = pair_reviews(entries, [], links={1: 123}, linked_revlog_ids={123})
-    assert [(e.id, rid) for e, rid in pairing.to_anki] == [(1, 123)]
+    assert pairing.to_anki == ((1, 123),)
 
 
 def test_reviews_more_than_ten_milliseconds_apart_are_not_the_same():
