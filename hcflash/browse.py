@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from hcflash.records import BrowseRow
 from hcflash.store import Store
@@ -17,7 +18,7 @@ def fts_query(text: str) -> str | None:
 
 def browse(
     store: Store, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
-    state: str | None = None, limit: int = 500,
+    state: str | None = None, limit: int = 500, now: datetime | None = None,
 ) -> list[BrowseRow]:
     """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
-    return store.cards.search(fts_query(query), decks, tag or None, state or None, limit)
+    return store.cards.search(fts_query(query), decks, tag or None, state or None, limit, now)

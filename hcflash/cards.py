@@ -14,7 +14,9 @@ from hcflash.records import CardContent, CardKind, DeckHeader, Note
 
 # {{c1::text}} or {{c1::text::hint}}; text may span lines but not contain "}}".
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^{}]*?))?\}\}", re.S)
-CLOZE_START_RE = re.compile(r"\{\{c\d*:?:?")
+# Something meant as a cloze but written wrong: `{{c` and then a number or a colon. `{{context.x}}`
+# (a CDS Hooks prefetch template in a code sample) is not one.
+CLOZE_START_RE = re.compile(r"\{\{c(?:\d+|:)")
 
 REVERSE_SUFFIX = "#reverse"
 
@@ -52,6 +54,13 @@ def card_key(note_id: str, kind: CardKind, ord: int) -> str:
     return note_id
 
 
+def sibling_rank(kind: CardKind, ord: int) -> int:
+    """The card type number Anki sorts new cards by: basic 0, reverse 1, cloze n is n - 1."""
+    if kind == "cloze":
+        return ord - 1
+    return 1 if kind == "reverse" else 0
+
+
 def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
     """The cards a note defines. Notes without an id yield none (check --fix gives them one)."""
     if note.id is None:
@@ -67,6 +76,11 @@ def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
         line=note.line,
         content_hash=content_hash(note.question, note.answer, note.sources),
         replaces=note.replaces,
+        verified=note.verified,
+        specs=note.specs,
+        valid_from=note.valid_from,
+        valid_until=note.valid_until,
+        change=note.change,
     )
     if note.is_cloze:
         return [

@@ -131,3 +131,42 @@ def fix_paths(paths: list[Path]) -> dict[Path, list[str]]:
             deck.path.write_bytes((b"\xef\xbb\xbf" if had_bom else b"") + new_text.encode("utf-8"))
             changed[deck.path] = added
     return changed
+
+
+@dataclass(frozen=True)
+class StaleCard:
+    """A card for the maintainer's work list: never dated, dated too long ago, or checked against an
+    older version of a specification than its deck calls current."""
+
+    path: Path
+    line: int
+    id: str
+    verified: date | None
+    old_specs: tuple[str, ...]
+
+    def describe(self, today: date) -> str:
+        if self.verified is None:
+            age = "never verified"
+        else:
+            months = (today.year - self.verified.year) * 12 + today.month - self.verified.month
+            age = f"verified {self.verified} ({months} month(s) ago)"
+        return age + "".join(f"; {spec}" for spec in self.old_specs)
+
+
+def stale_cards(result: CheckResult, today: date, max_age_months: int = 12) -> list[StaleCard]:
+    """Every card the `HC160`-`HC162` rules would flag, oldest verification first (never dated first)."""
+    from hcflash.lint import months_before
+
+    cutoff = months_before(today, max_age_months)
+    found = []
+    for deck in result.decks:
+        current = {spec.name.lower(): spec for spec in deck.header.specs}
+        for note in deck.notes:
+            old = tuple(
+                f"checked against {spec}, current {current[spec.name.lower()].version}"
+                for spec in note.specs
+                if spec.name.lower() in current and not spec.pinned and spec.version_key < current[spec.name.lower()].version_key
+            )
+            if note.id and (note.verified is None or note.verified < cutoff or old):
+                found.append(StaleCard(deck.path, note.line, note.id, note.verified, old))
+    return sorted(found, key=lambda c: (c.verified or date.min, str(c.path), c.line))

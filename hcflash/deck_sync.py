@@ -83,6 +83,29 @@ class DeckSync:
     def __init__(self, col: StudyService) -> None:
         self.col = col
 
+    def copy_bundled(self, dest: Path) -> tuple[int, SyncReport]:
+        """Copy the bundled decks to a folder of the learner's (a fork's checkout, say), make it the
+        deck folder, and sync: every card keeps its id and so its history; only its file moves.
+        Returns the number of deck files copied and the sync report."""
+        import shutil
+
+        from hcflash.locations import bundled_decks_dir
+
+        dest = dest.expanduser().resolve()
+        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+            raise ConfigError(f"{dest} is not an empty folder: choose a new or empty one, so nothing of yours is overwritten")
+        source = bundled_decks_dir()
+        try:
+            shutil.copytree(source, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        except OSError as exc:
+            raise ConfigError(f"cannot copy the decks to {dest}: {exc.strerror or exc}") from exc
+        copied = len(deck_files(dest))
+        from dataclasses import replace
+
+        self.col.save_settings(replace(self.col.settings, deck_dirs=(str(dest),)))
+        self.col.use_deck_dirs((dest,))
+        return copied, self.run()
+
     def run(self) -> SyncReport:
         """Bring the store in line with the deck folders: all of it in one transaction, or nothing."""
         store = self.col.store
@@ -90,17 +113,22 @@ class DeckSync:
         for root in roots:
             if not root.exists():
                 raise ConfigError(f"deck folder {root} does not exist")
-        index = store.cards.file_index()
+        index = store.sync.file_index()
         scan = scan_decks(roots, index)
         errors = [i for i in scan.issues if i.severity == "error"]
         if errors:
             raise DeckError(errors)
         removed = sorted(set(index) - scan.current)
+        now = self.col.now()
+        today = self.col.limits.today(now)
+        expired = store.sync.expire(today, now)  # windows close on their day, edited or not
         if not scan.parsed and not removed:
             # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
             if scan.touched:
-                store.cards.apply_sync(SyncPlan(), scan.touched, [], {}, self.col.now())
-            return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped)
+                store.sync.apply(SyncPlan(), scan.touched, [], {}, now, today)
+            if expired:
+                self.col.limits.forget()
+            return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped, expired=expired)
         contents: list[CardContent] = []
         descriptions: dict[str, str] = {}
         for item in scan.parsed:
@@ -109,13 +137,16 @@ class DeckSync:
                 descriptions[header.name] = header.description
             for note in item.deck.notes:
                 contents.extend(expand_note(note, header, item.record.path))
-        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.cards.known())
+        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.sync.known(), today)
         if plan.issues:
             raise DeckError(plan.issues)
-        store.cards.apply_sync(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, self.col.now())
+        store.sync.apply(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, now, today)
         self.col.review.forget_previews()
+        self.col.limits.forget()
         changed = sum(u.content_changed for u in plan.updates)
+        facts = sum(u.change_kind == "fact" for u in plan.updates)
         revived = sum(u.revived for u in plan.updates)
+        expired += sum(u.newly_expired for u in plan.updates) + sum(c.expired_on(today) for c in plan.inserts)
         moved = sum(u.moved and not u.content_changed and not u.revived for u in plan.updates)
         live = store.cards.count()
         return SyncReport(
@@ -124,6 +155,8 @@ class DeckSync:
             moved=moved,
             retired=len(plan.retire_ids),
             revived=revived,
+            facts=facts,
+            expired=expired,
             unchanged=live - len(plan.inserts) - changed - moved - revived,
             carried=len(plan.carries),
             files_parsed=len(scan.parsed),

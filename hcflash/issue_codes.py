@@ -65,7 +65,7 @@ MEANINGS: dict[str, str] = {
     BAD_CHANGE: "`Change:` is not `fact YYYY-MM-DD reason` or `wording YYYY-MM-DD`",
     BAD_CLOZE: "malformed cloze deletion",
     CLOZE_REVERSED: "a cloze card marked `Reverse: yes`",
-    RAW_HTML: "raw HTML other than `<br>`, `<sub>`, `<sup>`, `<kbd>` and comments",
+    RAW_HTML: "raw HTML (any tag; comments are fine): the terminal and Anki would show it differently",
     BAD_LINK: "a link or image that leaves the decks folder, points to a missing file, uses a scheme other than http(s)/mailto, "
     "or a remote image",
     LONG_ANSWER: "(warning) an answer longer than 800 characters",

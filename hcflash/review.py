@@ -1,12 +1,14 @@
 """The review session: which card comes next, what each rating would do, and the actions a learner
-takes on a card (rate, undo, bury, suspend, reset, flag), with this session's undo stack.
+takes on a card (rate, bury, suspend, reset, flag), each of which `undo` takes back, latest first.
 
 Every action is written to the store before it returns, so the next card is only ever chosen from
-what is on disk.
+what is on disk. As in Anki, answering a card buries its siblings (the other cards of its note)
+until the next study day, so the first answer does not give the others away.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,7 +16,20 @@ from typing import TYPE_CHECKING
 from hcflash import schedule
 from hcflash.cards import front_and_back
 from hcflash.errors import ReviewError
-from hcflash.records import MAX_ANSWER_MS, CardInfo, CardState, Preview, QueueCounts, ReviewCard, ReviewEntry, SessionSummary
+from hcflash.limits import NEW, REVIEW
+from hcflash.records import (
+    MAX_ANSWER_MS,
+    CardInfo,
+    CardState,
+    ContentChange,
+    CustomStudy,
+    Preview,
+    QueueCounts,
+    ReviewCard,
+    ReviewEntry,
+    SessionSummary,
+    UndoStep,
+)
 from hcflash.store import StateChanged
 from hcflash.timeutil import next_study_day_start
 
@@ -22,6 +37,7 @@ if TYPE_CHECKING:
     from hcflash.service import StudyService
 
 LEARNING = ("learning", "relearning")
+CUSTOM_LIMIT = 1000  # cards gathered into one custom study session, as Anki's filtered decks cap them
 
 
 class ReviewSession:
@@ -29,8 +45,11 @@ class ReviewSession:
         self.col = col
         self._previews: dict[int, tuple[CardState, dict[int, CardState]]] = {}
         self._shown_at: dict[int, datetime] = {}
-        self._undo_stack: list[int] = []
+        self._decks: dict[int, str] = {}  # card id → deck, for the limits' usage
+        self._undo: list[UndoStep] = []
         self._session: dict[int, ReviewEntry] = {}  # this session's ratings by log id, for its summary
+        self.custom: CustomStudy | None = None
+        self._custom_queue: list[int] = []
 
     def forget_previews(self, card_id: int | None = None) -> None:
         """Drop cached rating previews (of one card, or all) after anything that changes a schedule."""
@@ -40,34 +59,55 @@ class ReviewSession:
             self._previews.pop(card_id, None)
 
     def forget_session(self) -> None:
-        self._undo_stack.clear()
+        self._undo.clear()
 
     # -- the queue --------------------------------------------------------------------------
 
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
-        store, now = self.col.store, self.col.now()
-        day_start, day_end = self.col.limits.day_bounds(now)
-        new_left, reviews_left = self.col.limits.remaining(day_start)
+        store, now, limits = self.col.store, self.col.now(), self.col.limits
+        day_start, day_end = limits.day_bounds(now)
         learn_until = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
-        return QueueCounts(
-            new=store.queue.count_new(now, decks, cap=new_left),
-            learning=store.queue.count_due(LEARNING, learn_until, now, decks),
-            review=store.queue.count_due(("review",), day_end, now, decks, cap=reviews_left),
-        )
+        learning = store.queue.count_due(LEARNING, learn_until, now, decks)
+        if self.custom is not None:
+            return QueueCounts(0, learning if self.custom.reschedules else 0, 0, custom=len(self._custom_queue))
+
+        def own_new(deck: str, cap: int) -> int:
+            return store.queue.count_new(now, [deck], cap=cap, exact=True)
+
+        def own_due(deck: str, cap: int) -> int:
+            return store.queue.count_due(("review",), day_end, now, [deck], cap=cap, exact=True)
+
+        if limits.uniform():
+            roots = limits.selected(decks)
+            new = sum(store.queue.count_new(now, None if r == "" else [r], cap=limits.remaining(r, day_start)[NEW]) for r in roots)
+            review = sum(
+                store.queue.count_due(("review",), day_end, now, None if r == "" else [r], cap=limits.remaining(r, day_start)[REVIEW])
+                for r in roots
+            )
+        else:
+            new = limits.capped_total(decks, NEW, day_start, own_new)
+            review = limits.capped_total(decks, REVIEW, day_start, own_due)
+        return QueueCounts(new=new, learning=learning, review=review)
 
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
         """The card to show now: learning cards due, then reviews due today, then new cards, within
-        the daily limits; then learning cards due within the learn-ahead window. None when done."""
-        queue, now = self.col.store.queue, self.col.now()
-        day_start, day_end = self.col.limits.day_bounds(now)
-        new_left, reviews_left = self.col.limits.remaining(day_start)
+        the daily limits of the selected deck and of each sub-deck; then learning cards due within
+        the learn-ahead window. In a custom study session, its cards instead. None when done."""
+        queue, now, limits = self.col.store.queue, self.col.now(), self.col.limits
         just_after_now = now + timedelta(microseconds=1)
         ids = queue.due_ids(LEARNING, just_after_now, now, decks, 1)
-        if not ids and reviews_left:
-            ids = queue.due_ids(("review",), day_end, now, decks, 1)
-        if not ids and new_left:
-            ids = queue.new_ids(now, decks, 1)
-        if not ids:
+        if self.custom is not None:
+            if not ids or not self.custom.reschedules:
+                ids = self._custom_queue[:1]
+        else:
+            day_start, day_end = limits.day_bounds(now)
+            if not ids:
+                ids = self._drawable(limits.drawable(decks, REVIEW, day_start), decks, lambda ds, exact: queue.due_ids(
+                    ("review",), day_end, now, ds, 1, exact=exact))
+            if not ids:
+                ids = self._drawable(limits.drawable(decks, NEW, day_start), decks, lambda ds, exact: queue.new_ids(
+                    now, ds, 1, exact=exact))
+        if not ids and (self.custom is None or self.custom.reschedules):
             ahead = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
             ids = queue.due_ids(LEARNING, ahead, now, decks, 1)
         if not ids:
@@ -76,6 +116,12 @@ class ReviewSession:
         self._shown_at[card.id] = now
         return card
 
+    @staticmethod
+    def _drawable(allowed: list[str] | None, decks: Sequence[str] | None, fetch) -> list[int]:  # noqa: ANN001
+        if allowed is None:
+            return fetch(decks, False)
+        return fetch(allowed, True) if allowed else []
+
     def review_card(self, card_id: int) -> ReviewCard:
         card, state = self.col.store.cards.with_state(card_id)
         front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
@@ -83,11 +129,38 @@ class ReviewSession:
             card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
         )
         tags = card.tags + (("leech",) if state.leech and "leech" not in card.tags else ())
+        self._decks[card.id] = card.deck
+        fact = card.change if edited and card.change is not None and card.change.kind == "fact" else None
+        today = self.col.limits.today()
         return ReviewCard(
             id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,
             sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
-            edited_since_review=edited,
+            edited_since_review=edited, note_id=card.note_id, ord=card.ord, fact_change=fact,
+            upcoming=card.valid_from if card.valid_from is not None and card.valid_from > today else None,
         )
+
+    # -- custom study -----------------------------------------------------------------------
+
+    def start_custom(self, study: CustomStudy) -> int:
+        """Gather a custom study session (Anki's "study more today"); returns how many cards it holds."""
+        store, now = self.col.store, self.col.now()
+        _, day_end = self.col.limits.day_bounds(now)
+        decks = list(study.decks) if study.decks else None
+        if study.kind == "ahead":
+            ids = store.queue.due_ids(("review",), day_end + timedelta(days=study.days), now, decks, CUSTOM_LIMIT)
+        elif study.kind == "forgotten":
+            ids = store.log.forgotten_since(now - timedelta(days=study.days), decks)[:CUSTOM_LIMIT]
+        else:
+            rows = store.cards.search(None, decks, study.tag, None, CUSTOM_LIMIT)
+            ids = [r.id for r in rows if not r.suspended]
+            random.shuffle(ids)  # cram in random order, as Anki's cram mode does
+        self.custom = study
+        self._custom_queue = list(ids)
+        return len(ids)
+
+    def end_custom(self) -> None:
+        self.custom = None
+        self._custom_queue = []
 
     # -- rating -----------------------------------------------------------------------------
 
@@ -111,9 +184,12 @@ class ReviewSession:
         }
 
     def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
-        """Record a rating; committed to disk before this returns."""
+        """Record a rating and bury the card's siblings; committed to disk before this returns. In a
+        cram session nothing is written: the card goes to the back of the session on Again."""
         if rating not in schedule.RATINGS:
             raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
+        if self.custom is not None and not self.custom.reschedules:
+            return self._cram(card_id, rating)
         now = self.col.now()
         if duration_ms is None and card_id in self._shown_at:
             duration_ms = int((now - self._shown_at[card_id]).total_seconds() * 1000)
@@ -124,8 +200,11 @@ class ReviewSession:
             before = self.col.store.states.get(card_id)
             after = self._outcomes(before, now)[rating]
             reviewed_at = after.last_review or now
+            siblings = self._siblings_to_bury(card_id, now)
             try:
-                log_id = self.col.store.log.record(card_id, rating, reviewed_at, duration_ms, before, after)
+                log_id = self.col.store.log.record(
+                    card_id, rating, reviewed_at, duration_ms, before, after, also=[s for _, s in siblings]
+                )
                 break
             except StateChanged:
                 # Another process rated this card first: apply this rating on top of theirs.
@@ -134,42 +213,69 @@ class ReviewSession:
                     raise
         self._previews.pop(card_id, None)
         self._shown_at.pop(card_id, None)
-        self._undo_stack.append(log_id)
+        if card_id in self._custom_queue:
+            self._custom_queue.remove(card_id)
         entry = ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
+        deck = self._deck_of(card_id)
+        self._undo.append(UndoStep("rating", card_id, (before, *(b for b, _ in siblings)), log_id=log_id, entry=entry, deck=deck))
         self._session[log_id] = entry
-        self.col.limits.count(entry, +1)
+        self.col.limits.count(deck, before.state, reviewed_at, +1)
         return entry
 
-    def undo(self) -> int:
-        """Take back the last rating of this session; returns the card id so it can be shown again."""
-        while self._undo_stack:
-            log_id = self._undo_stack.pop()
-            entry = self.col.store.log.entry(log_id)
-            self._session.pop(log_id, None)
-            if entry is not None:
-                self.col.store.log.undo(entry)
-                self.col.limits.count(entry, -1)
-                self._previews.pop(entry.card_id, None)
-                return entry.card_id
-        raise ReviewError("nothing to undo in this session")
+    def _cram(self, card_id: int, rating: int) -> ReviewEntry:
+        state = self.col.store.states.get(card_id)
+        if card_id in self._custom_queue:
+            self._custom_queue.remove(card_id)
+            if rating == 1:
+                self._custom_queue.append(card_id)  # Again: see it once more before the session ends
+        self._shown_at.pop(card_id, None)
+        return ReviewEntry(0, card_id, rating, self.col.now(), None, state, state, origin="cram")
 
-    # -- other actions on a card ------------------------------------------------------------
+    def _siblings_to_bury(self, card_id: int, now: datetime) -> list[tuple[CardState, CardState]]:
+        """(before, after) for each sibling this answer buries: new, review and interday learning
+        siblings, as the settings say (Anki's three burying options); intraday learning ones stay."""
+        s = self.col.settings
+        if not (s.bury_new or s.bury_reviews or s.bury_interday):
+            return []
+        _, day_end = self.col.limits.day_bounds(now)
+        buried = []
+        for sibling in self.col.store.states.siblings(card_id):
+            if sibling.suspended or (sibling.buried_until is not None and sibling.buried_until >= day_end):
+                continue
+            interday = sibling.state in LEARNING and sibling.due is not None and sibling.due >= day_end
+            if (sibling.state == "new" and s.bury_new) or (sibling.state == "review" and s.bury_reviews) or (interday and s.bury_interday):
+                buried.append((sibling, sibling.with_changes(buried_until=day_end)))
+        return buried
 
-    def reset(self, card_id: int) -> None:
-        """Start the card over as new (its review history stays in the log)."""
-        current = self.col.store.states.get(card_id)
-        self.col.store.states.save(CardState(card_id=card_id, suspended=current.suspended))
-        self._previews.pop(card_id, None)
+    def _deck_of(self, card_id: int) -> str:
+        if card_id not in self._decks:
+            self._decks[card_id] = self.col.store.cards.get(card_id).deck
+        return self._decks[card_id]
+
+    # -- other actions on a card, each undoable ---------------------------------------------------
 
     def bury(self, card_id: int) -> None:
         """Hide until the next study day (Anki's bury)."""
         _, day_end = self.col.limits.day_bounds()
-        self.col.store.states.set_flags(card_id, buried_until=day_end)
-        self._previews.pop(card_id, None)
+        self._change(UndoStep("bury", card_id, (self.col.store.states.get(card_id),)), buried_until=day_end)
 
     def suspend(self, card_id: int) -> None:
-        self.col.store.states.set_flags(card_id, suspended=True)
+        self._change(UndoStep("suspend", card_id, (self.col.store.states.get(card_id),)), suspended=True)
+
+    def reset(self, card_id: int) -> None:
+        """Start the card over as new (its review history stays in the log)."""
+        before = self.col.store.states.get(card_id)
+        self.col.store.states.save(CardState(card_id=card_id, suspended=before.suspended))
         self._previews.pop(card_id, None)
+        self._undo.append(UndoStep("reset", card_id, (before,)))
+
+    def _change(self, step: UndoStep, suspended: bool | None = None, buried_until: datetime | None = None) -> None:
+        """Bury or suspend, keeping the state before for undo."""
+        self.col.store.states.set_flags(step.card_id, suspended=suspended, buried_until=buried_until or "keep")
+        self._previews.pop(step.card_id, None)
+        if step.card_id in self._custom_queue:
+            self._custom_queue.remove(step.card_id)
+        self._undo.append(step)
 
     def unsuspend(self, card_id: int) -> None:
         """Unsuspend; a leech keeps its tag but comes back to the queue."""
@@ -177,19 +283,45 @@ class ReviewSession:
 
     def flag(self, card_id: int, note: str = "") -> None:
         """Record that a card looks wrong, for the deck authors (`hcflash flags` lists them)."""
-        self.col.store.flags.add(card_id, note.strip(), self.col.now())
+        flag_id = self.col.store.flags.add(card_id, note.strip(), self.col.now())
+        self._undo.append(UndoStep("flag", card_id, (), flag_id=flag_id))
+
+    def undo(self) -> UndoStep:
+        """Take back the last action of this session (a rating, bury, suspend, reset or flag); the
+        step names the card to show again."""
+        if not self._undo:
+            raise ReviewError("nothing to undo in this session")
+        step = self._undo.pop()
+        self.col.store.log.take_back(step.states, log_id=step.log_id, flag_id=step.flag_id)
+        for state in step.states:
+            self._previews.pop(state.card_id, None)
+        if step.entry is not None:
+            self._session.pop(step.entry.id, None)
+            self.col.limits.count(step.deck, step.entry.before.state, step.entry.reviewed_at, -1)
+        if self.custom is not None and step.card_id not in self._custom_queue:
+            self._custom_queue.insert(0, step.card_id)
+        return step
 
     # -- what the learner reads about a card ------------------------------------------------
 
-    def card_change(self, card_id: int) -> str | None:
-        """What changed in the card's text since the learner last reviewed it, as a short diff."""
+    def content_change(self, card_id: int) -> ContentChange | None:
+        """What changed in the question and in the answer since the learner last reviewed the card."""
         card, state = self.col.store.cards.with_state(card_id)
         if not (card.content_changed_at and state.last_review and card.content_changed_at > state.last_review):
             return None
         if card.previous_question is None and card.previous_answer is None:
             return None
-        old = f"{card.previous_question or ''}\n{card.previous_answer or ''}"
-        return content_diff(old, f"{card.question}\n{card.answer}") or None
+        return ContentChange(
+            question=content_diff(card.previous_question or "", card.question),
+            answer=content_diff(card.previous_answer or "", card.answer),
+        )
+
+    def card_change(self, card_id: int) -> str | None:
+        """The whole change as one short diff (question lines, then answer lines)."""
+        change = self.content_change(card_id)
+        if change is None:
+            return None
+        return "\n".join(part for part in (change.question, change.answer) if part) or None
 
     def card_info(self, card_id: int) -> CardInfo:
         card, state = self.col.store.cards.with_state(card_id)

@@ -18,7 +18,8 @@ from hcflash.anki.bridge import AnkiBridge
 from hcflash.browse import browse
 from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
-from hcflash.limits import DailyLimits
+from hcflash.errors import ConfigError
+from hcflash.limits import ROOT, DailyLimits
 from hcflash.locations import bundled_decks_dir, env_deck_dirs
 from hcflash.maintenance import Maintenance
 from hcflash.parameters import ParameterFitting
@@ -26,6 +27,8 @@ from hcflash.records import (
     AnkiSyncReport,
     BrowseRow,
     CardInfo,
+    CustomStudy,
+    DeckChange,
     DeckCounts,
     DoctorReport,
     ExportSummary,
@@ -39,7 +42,7 @@ from hcflash.records import (
     SyncReport,
 )
 from hcflash.review import ReviewSession
-from hcflash.settings import Settings, apply_setting
+from hcflash.settings import Settings, add_today, apply_setting
 from hcflash.stats import Stats, build_stats
 from hcflash.store import Store
 from hcflash.timeutil import as_utc, utcnow
@@ -97,6 +100,10 @@ class StudyService:
         self.review.forget_previews()
         self.limits.forget()
 
+    def use_deck_dirs(self, dirs: Sequence[Path]) -> None:
+        """Read these deck folders from now on (after `decks copy`), whatever --decks said."""
+        self._explicit_dirs = tuple(Path(d) for d in dirs)
+
     def deck_dirs(self) -> tuple[Path, ...]:
         """Folders to sync: `--decks`, else HCFLASH_DECKS, else the deck-dirs setting, else the bundled decks."""
         dirs = self._explicit_dirs or env_deck_dirs() or tuple(Path(d) for d in self.settings.deck_dirs)
@@ -126,7 +133,8 @@ class StudyService:
         return self.review.rate(card_id, rating, duration_ms)
 
     def undo(self) -> int:
-        return self.review.undo()
+        """Take back the last action; the id of the card to show again."""
+        return self.review.undo().card_id
 
     def card_change(self, card_id: int) -> str | None:
         return self.review.card_change(card_id)
@@ -155,14 +163,40 @@ class StudyService:
     def deck_counts(self) -> list[DeckCounts]:
         return self.decks.counts()
 
+    def study_more(self, deck: str | None, kind: str, amount: int = 0, tag: str | None = None) -> int:
+        """Anki's custom study on a deck (None: all decks): raise today's new or review limit by
+        `amount`, or start a session of forgotten cards, reviews ahead or a cram. Returns how many
+        cards the session holds (for raised limits, how many the deck now offers today)."""
+        if kind in ("new", "reviews"):
+            day = self.limits.day_name(self.limits.day_bounds()[0])
+            self.save_settings(add_today(self.settings, deck or ROOT, day, **{kind: amount}))
+            counts = self.queue_counts([deck] if deck else None)
+            return counts.new if kind == "new" else counts.review
+        if kind not in ("forgotten", "ahead", "cram"):
+            raise ConfigError(f"unknown kind of custom study {kind!r}")
+        return self.review.start_custom(CustomStudy(kind, (deck,) if deck else None, max(1, amount), tag))  # type: ignore[arg-type]
+
     def open_flags(self) -> list[FlagRow]:
         return self.store.flags.open()
+
+    def changes(self, since: datetime | None = None) -> list[DeckChange]:
+        """What syncs changed in the decks since a moment; by default, what the latest sync that
+        changed anything brought."""
+        if since is None:
+            since = self.store.changes.last_sync_with_changes()
+            if since is None:
+                return []
+        return self.store.changes.since(since)
+
+    def fact_changes_waiting(self) -> int:
+        """Cards whose fact changed since the learner studied them, waiting to be relearned."""
+        return self.store.changes.fact_changes_waiting()
 
     def browse(
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
         state: str | None = None, limit: int = 500,
     ) -> list[BrowseRow]:
-        return browse(self.store, query, decks, tag, state, limit)
+        return browse(self.store, query, decks, tag, state, limit, self.now())
 
     def stats(self) -> Stats:
         now, s = self.now(), self.settings

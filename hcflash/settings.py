@@ -6,7 +6,7 @@ and the TUI settings screen edit the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +32,18 @@ class Settings:
     fsrs_parameters: tuple[float, ...] = ()  # empty means fsrs defaults
     optimized_at: str = ""  # UTC ISO time of the last `hcflash optimize` that saved parameters
     optimized_log_loss: float = 0.0  # log loss of the saved parameters on the data they were fitted to
+    # Anki's sibling burying: after a card is answered, its siblings of these kinds wait for tomorrow.
+    bury_new: bool = True
+    bury_reviews: bool = True
+    bury_interday: bool = True
+    # Anki's deck-option presets, for the daily limits: name → {"new_per_day", "reviews_per_day"};
+    # decks not named in deck_presets use the Default preset (new_per_day and reviews_per_day above).
+    presets: dict[str, dict[str, int]] = field(default_factory=dict)
+    deck_presets: dict[str, str] = field(default_factory=dict)
+    # "Study more today" (Anki's custom study): deck → [study day as YYYY-MM-DD, extra cards].
+    extra_new_today: dict[str, list] = field(default_factory=dict)
+    extra_reviews_today: dict[str, list] = field(default_factory=dict)
+    theme: str = ""  # the Textual theme the learner last chose; empty for the default
 
     @property
     def tz(self) -> tzinfo | None:
@@ -47,6 +59,21 @@ class Settings:
 
     def relearning_deltas(self) -> tuple[timedelta, ...]:
         return tuple(timedelta(seconds=s) for s in self.relearning_steps)
+
+    def deck_limits(self, deck: str) -> tuple[int, int]:
+        """(new cards/day, reviews/day) of a deck's preset; the Default preset for unassigned decks."""
+        preset = self.presets.get(self.deck_presets.get(deck, ""))
+        if preset is None:
+            return self.new_per_day, self.reviews_per_day
+        return int(preset.get("new_per_day", self.new_per_day)), int(preset.get("reviews_per_day", self.reviews_per_day))
+
+    def extra_today(self, deck: str, day: str) -> tuple[int, int]:
+        """Cards added to today's new and review limits of a deck by "study more today"."""
+        def extra(table: dict[str, list]) -> int:
+            entry = table.get(deck)
+            return int(entry[1]) if entry and entry[0] == day else 0
+
+        return extra(self.extra_new_today), extra(self.extra_reviews_today)
 
     def to_values(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
@@ -132,7 +159,57 @@ EDITABLE: dict[str, tuple[str, Any, str]] = {
     "timezone": ("timezone", _zone, "IANA zone for day boundaries; empty for this machine's"),
     "deck-dirs": ("deck_dirs", _dirs, "comma-separated deck folders used instead of the bundled decks"),
     "backups-kept": ("backups_kept", _ranged(int, 1, 1000), "how many automatic backups to keep"),
+    "bury-new": ("bury_new", _bool, "after a card is answered, its new siblings wait for tomorrow (on/off)"),
+    "bury-reviews": ("bury_reviews", _bool, "after a card is answered, its review siblings wait for tomorrow (on/off)"),
+    "bury-interday": ("bury_interday", _bool, "after a card is answered, its interday learning siblings wait (on/off)"),
 }
+
+DEFAULT_PRESET = "Default"
+
+
+def set_preset(settings: Settings, name: str, new_per_day: int | None, reviews_per_day: int | None) -> Settings:
+    """Create or change a preset's daily limits; the Default preset is the global limits."""
+    if new_per_day is not None and not 0 <= new_per_day <= 9999:
+        raise ConfigError(f"new cards/day {new_per_day} is outside 0..9999")
+    if reviews_per_day is not None and not 0 <= reviews_per_day <= 99999:
+        raise ConfigError(f"reviews/day {reviews_per_day} is outside 0..99999")
+    if name == DEFAULT_PRESET:
+        return replace(
+            settings,
+            new_per_day=settings.new_per_day if new_per_day is None else new_per_day,
+            reviews_per_day=settings.reviews_per_day if reviews_per_day is None else reviews_per_day,
+        )
+    if not name.strip():
+        raise ConfigError("a preset needs a name")
+    current = settings.presets.get(name, {"new_per_day": settings.new_per_day, "reviews_per_day": settings.reviews_per_day})
+    updated = {
+        "new_per_day": current["new_per_day"] if new_per_day is None else new_per_day,
+        "reviews_per_day": current["reviews_per_day"] if reviews_per_day is None else reviews_per_day,
+    }
+    return replace(settings, presets={**settings.presets, name: updated})
+
+
+def use_preset(settings: Settings, deck: str, name: str) -> Settings:
+    """Give a deck a preset (Default: back to the global limits)."""
+    assignments = {d: p for d, p in settings.deck_presets.items() if d != deck}
+    if name != DEFAULT_PRESET:
+        if name not in settings.presets:
+            known = ", ".join([DEFAULT_PRESET, *sorted(settings.presets)])
+            raise ConfigError(f"no preset named {name!r}; known: {known}")
+        assignments[deck] = name
+    return replace(settings, deck_presets=assignments)
+
+
+def add_today(settings: Settings, deck: str, day: str, new: int = 0, reviews: int = 0) -> Settings:
+    """Raise today's limits of a deck (Anki's custom study "increase today's limit")."""
+    if new < 0 or reviews < 0:
+        raise ConfigError("today's limits can only be raised")
+    have_new, have_reviews = settings.extra_today(deck, day)
+    return replace(
+        settings,
+        extra_new_today={**settings.extra_new_today, deck: [day, have_new + new]},
+        extra_reviews_today={**settings.extra_reviews_today, deck: [day, have_reviews + reviews]},
+    )
 
 
 def _editable(name: str) -> tuple[str, Any, str]:

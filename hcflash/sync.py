@@ -7,10 +7,12 @@ history, removals retire, ids are unique across all decks) are tested without a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from hcflash.issue_codes import DUPLICATE_ID, DeckIssue
-from hcflash.records import CardContent
+from hcflash.records import CardContent, provenance_key
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class KnownCard:
     content_hash: str
     tags: tuple[str, ...]
     retired: bool
+    provenance: str = provenance_key(None, (), None, None, None)  # a card with no provenance lines
+    change: tuple[str, str, str] | None = None  # the Change: line last applied: kind, date, reason
+    retire_reason: str | None = None
+
+
+ChangeKind = Literal["fact", "wording", "edit"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,9 @@ class CardUpdate:
     content_changed: bool
     revived: bool
     moved: bool
+    change_kind: ChangeKind | None = None  # why the content changed: the deck's new Change: line, else "edit"
+    expired: bool = False  # the card's validity window has closed: it stays (or becomes) retired
+    newly_expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,11 +69,15 @@ def plan_sync(
     parsed: list[CardContent],
     reparsed_files: set[str],
     known: dict[str, KnownCard],
+    today: date | None = None,
 ) -> SyncPlan:
     """Compare the cards of the re-parsed (or removed) files with what the store holds.
 
     `parsed` holds every card of the files in `reparsed_files`; cards of files not listed there are
-    untouched. A key that is live in a file outside `reparsed_files` is a duplicate id.
+    untouched. A key that is live in a file outside `reparsed_files` is a duplicate id. A content
+    change takes its kind from a Change: line the store has not applied yet (a fact change or a
+    wording fix), else it is a plain edit. A card whose validity window closed before `today` is
+    kept retired, with its history, and comes back if the window is extended.
     """
     plan = SyncPlan()
     seen: dict[str, CardContent] = {}
@@ -89,15 +104,26 @@ def plan_sync(
             continue
         content_changed = old.content_hash != card.content_hash
         moved = old.file != card.file or old.deck != card.deck
-        same_place = old.line == card.line and old.tags == card.tags
-        if content_changed or moved or old.retired or not same_place:
-            plan.updates.append(CardUpdate(old.id, card, content_changed, old.retired, moved))
+        same_place = old.line == card.line and old.tags == card.tags and old.provenance == card.provenance
+        expired = today is not None and card.expired_on(today)
+        if content_changed or moved or old.retired or expired or not same_place:
+            plan.updates.append(CardUpdate(
+                old.id, card, content_changed, old.retired and not expired, moved, _change_kind(card, old) if content_changed else None,
+                expired=expired, newly_expired=expired and not old.retired,
+            ))
         else:
             plan.unchanged += 1
     for old in known.values():
         if old.file in reparsed_files and not old.retired and old.key not in seen:
             plan.retire_ids.append(old.id)
     return plan
+
+
+def _change_kind(card: CardContent, old: KnownCard) -> ChangeKind:
+    """A Change: line the store has not seen yet says why the content changed; an old one says nothing."""
+    if card.change is not None and old.change != (card.change.kind, card.change.on.isoformat(), card.change.reason):
+        return card.change.kind
+    return "edit"
 
 
 def _replaced_cards(card: CardContent, known: dict[str, KnownCard]) -> tuple[int, ...]:

@@ -87,3 +87,48 @@ Cross-enterprise document sharing.
 Source: IHE ITI TF-1, section 10
 Reverse: yes
 """
+
+
+# One deck per card kind the snapshots show: a cloze of three deletions, a reversed card, a code card
+# with a line longer than the screen is wide.
+KINDS_DECKS = {
+    "cloze.md": """
+---
+deck: Kinds::Cloze
+id-prefix: kc
+---
+
+## PIX feeds with {{c1::ITI-8}}, queries with {{c2::ITI-9}} and notifies with {{c3::ITI-10}}. <!-- id: kc-pix -->
+
+Source: IHE ITI TF-1, 5
+""",
+    "reverse.md": """
+---
+deck: Kinds::Reverse
+id-prefix: kr
+---
+
+## QHIN <!-- id: kr-qhin -->
+
+Qualified Health Information Network, the TEFCA network role.
+
+Source: Common Agreement v2.0, definitions
+Reverse: yes
+""",
+    "code.md": """
+---
+deck: Kinds::Code
+id-prefix: kx
+---
+
+## Which HL7 v2 segment is this, and which field holds the patient's identifiers? <!-- id: kx-pid -->
+
+```
+PID|1||123456^^^HOSP^MR~987654321^^^SSA^SS||DOE^JANE^Q^^^^L||19800101|F|||100 MAIN ST^^SPRINGFIELD^IL^62701^USA^H
+```
+
+PID, the patient identification segment; PID-3 holds the identifier list.
+
+Source: HL7 v2.5.1, chapter 3, PID
+""",
+}

@@ -58,7 +58,15 @@ def test_links_inside_the_decks_folder_to_existing_files_pass(tmp_path):
     (decks / "img").mkdir(parents=True)
     (decks / "img" / "flow.png").write_bytes(b"png")
     (decks / "a.md").write_text(
-        "## Q <!-- id: q -->\n\n![flow](img/flow.png) and [spec](https://hl7.org/fhir/R4/) and <br> ok\n\n"
+        "## Q <!-- id: q -->\n\n![flow](img/flow.png) and [spec](https://hl7.org/fhir/R4/) ok\n\n"
         "Source: [HL7 FHIR R4](https://hl7.org/fhir/R4/), RESTful API\n"
     )
     assert check_paths([decks]).issues == ()
+
+
+def test_no_raw_html_at_all_not_even_line_breaks_in_the_question(tmp_path):
+    # One rule everywhere: the terminal shows raw HTML as text and Anki's sanitizer drops it, so none is allowed.
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "a.md").write_text("## H<sub>2</sub>O? <!-- id: q -->\n\nWater<br>\n\nSource: IHE ITI TF-1, 5\n")
+    assert [(i.code, i.line) for i in check_paths([decks]).issues] == [("HC140", 1)]

@@ -119,3 +119,15 @@ def test_every_check_code_is_documented_with_the_same_meaning():
     doc = (Path(__file__).parent.parent / "docs" / "deck-format.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| (HC\d{3}) \| (.+) \|$", doc, re.M))
     assert documented == MEANINGS
+
+
+def test_check_stale_is_a_work_list_oldest_first(tmp_path: Path):
+    from hcflash.check import stale_cards
+
+    write_deck(tmp_path, "ihe.md", DATED)
+    result = check_paths([tmp_path], today=date(2026, 11, 29))
+    work = stale_cards(result, date(2026, 11, 29))
+    assert [(c.id, c.describe(date(2026, 11, 29))) for c in work] == [
+        ("ihe-undated", "never verified"),
+        ("ihe-old", "verified 2024-01-10 (34 month(s) ago); checked against mCSD 3.9.0, current 4.0.0"),
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 from hcflash.errors import DeckError
 from hcflash.store import Store
-from hcflash.store.cards import CardTable
+from hcflash.store.sync_writes import SyncWriter
 
 from .conftest import basic_cards, write_deck
 
@@ -135,7 +135,7 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_
     before = snapshot(store)
     write_deck(deck_dir, "b.md", basic_cards("b", 3))
     calls = {"n": 0}
-    original = CardTable._card_values
+    original = SyncWriter._card_values
 
     def failing(card, deck_ids):
         calls["n"] += 1
@@ -143,7 +143,7 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(service, store, deck_
             raise sqlite3.OperationalError("disk I/O error (simulated)")
         return original(card, deck_ids)
 
-    monkeypatch.setattr(CardTable, "_card_values", staticmethod(failing))
+    monkeypatch.setattr(SyncWriter, "_card_values", staticmethod(failing))
     with pytest.raises(sqlite3.OperationalError):
         service.sync()
     assert snapshot(store) == before

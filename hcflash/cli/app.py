@@ -75,11 +75,13 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
     """Spaced-repetition flashcards for US healthcare interoperability.
 
-    With no command, syncs the decks and opens today's review.
+    With no command, syncs the decks and opens the deck list (new / learning / due per deck);
+    `hcflash review` goes straight to today's first card.
 
     \b
     Examples:
-      hcflash                     review what is due in all decks
+      hcflash                     the deck list; Enter studies a deck, a studies all
+      hcflash review              today's review of every deck
       hcflash review "Healthcare Interop::USCDI"
       hcflash --decks ./decks check --fix
       hcflash status

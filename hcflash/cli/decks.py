@@ -37,12 +37,13 @@ def sync(session: Session) -> None:
     "--max-age", "max_age", type=click.IntRange(1, 240), default=12, show_default=True, metavar="MONTHS",
     help="Warn (HC160) on cards whose Verified: date is older than this.",
 )
+@click.option("--stale", is_flag=True, help="List the cards to verify again (undated, too old, older spec version), oldest first.")
 @click.option(
     "--format", "fmt", type=click.Choice(["human", "github"]), default="human", show_default=True,
     help="github prints Actions annotations.",
 )
 @click.pass_obj
-def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, max_age: int, fmt: str) -> None:
+def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, max_age: int, stale: bool, fmt: str) -> None:
     """Validate deck files (default: --decks, else $HCFLASH_DECKS, else the bundled decks).
 
     Exits 2 on errors (or on warnings with --strict).
@@ -62,6 +63,18 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, ma
         for path, ids in fix_paths(targets).items():
             click.echo(f"{path}: added {len(ids)} id(s): {', '.join(ids)}" if ids else f"{path}: added the final newline")
     result = check_paths(targets, max_age_months=max_age)
+    if stale:
+        from datetime import date
+
+        from hcflash.check import stale_cards
+        from hcflash.text_safety import plain_text
+
+        today = date.today()
+        work = stale_cards(result, today, max_age)
+        for card in work:
+            click.echo(plain_text(f"{card.path}:{card.line}: {card.id}: {card.describe(today)}"))
+        click.echo(f"{len(work)} card(s) to verify again against their sources (older than {max_age} months, undated, or an old version).")
+        sys.exit(EXIT_OK)
     summary = (
         f"{len(result.files)} file(s), {result.cards} card(s): "
         f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
@@ -86,15 +99,24 @@ def check(session: Session, paths: tuple[Path, ...], fix: bool, strict: bool, ma
         sys.exit(EXIT_DECK_ERROR)
     sys.exit(EXIT_OK)
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--no-sync", is_flag=True, help="Show the store as it is, without reading the decks.")
-@click.pass_obj
+@click.pass_context
 @handles_errors
-def decks(session: Session, no_sync: bool) -> None:
-    """List decks with new / learning / due counts, like Anki's deck list."""
+def decks(ctx: click.Context, no_sync: bool) -> None:
+    """List decks with new / learning / due counts, like Anki's deck list.
+
+    \b
+    Examples:
+      hcflash decks
+      hcflash decks copy ~/src/hcflash/decks     a copy of the bundled decks you can edit
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.console import Console
     from rich.table import Table
 
+    session: Session = ctx.obj
     service = session.service()
     if not no_sync:
         service.sync()
@@ -106,16 +128,66 @@ def decks(session: Session, no_sync: bool) -> None:
         depth = row.name.count("::")
         table.add_row("  " * depth + row.name.split("::")[-1], str(row.new), str(row.learning), str(row.due), str(row.total))
     Console().print(table)
+    facts = service.fact_changes_waiting()
+    if facts:
+        click.echo(f"{facts} card(s) changed as facts since you studied them: `hcflash changes` says why.")
 
-@main.command()
+
+@decks.command("copy")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
 @handles_errors
-def flags(session: Session) -> None:
-    """Cards learners flagged as wrong, with `path:line` and the note, ready for a pull request."""
+def decks_copy(session: Session, folder: Path) -> None:
+    """Copy the bundled decks to FOLDER and study from there, history kept.
+
+    The bundled decks live inside the installed package, where an edit is lost on the next upgrade
+    and can never become a pull request. Copy them to a folder of yours (a fork's checkout of the
+    hcflash repository, say): hcflash then reads its decks from there, `e` in review opens that
+    copy, and `hcflash flags --markdown` points at its lines.
+    """
+    service = session.service()
+    copied, report = service.syncer.copy_bundled(folder)
+    click.echo(f"Copied {copied} deck file(s) to {folder.expanduser().resolve()}; {report.moved} card(s) now read from there, "
+               "every one with its history.")
+    click.echo("hcflash reads its decks from that folder from now on (`hcflash config deck-dirs` shows it).")
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print an issue or pull-request body for each flagged card.")
+@click.pass_obj
+@handles_errors
+def flags(session: Session, markdown: bool) -> None:
+    """Cards learners flagged as wrong, with `path:line` and the note, ready for a pull request.
+
+    \b
+    Examples:
+      hcflash flags
+      hcflash flags --markdown > flagged.md
+    """
+    from hcflash.text_safety import plain_text
+
     rows = session.service().open_flags()
     if not rows:
         click.echo("No flagged cards.")
         return
     for row in rows:
-        note = f" — {row.note}" if row.note else ""
-        click.echo(f"{row.file}:{row.line}: {row.key}{note}")
+        if not markdown:
+            note = f" — {row.note}" if row.note else ""
+            click.echo(plain_text(f"{row.file}:{row.line}: {row.key}{note}"))
+            continue
+        click.echo(plain_text("\n".join([
+            f"### Card `{row.key}` looks wrong",
+            "",
+            f"- **Where:** `{_relative(row.file)}:{row.line}` ({row.deck})",
+            f"- **Question:** {row.question}",
+            *[f"- **Source:** {source}" for source in row.sources],
+            f"- **What looks wrong:** {row.note or '(no note)'}",
+            "",
+            "Checked against the source above: (say what the source says, with its section)",
+            "",
+        ])))
+
+
+def _relative(path: str) -> str:
+    """A deck file's path as a pull request shows it: from the `decks/` folder down, when it is there."""
+    parts = Path(path).parts
+    return str(Path(*parts[parts.index("decks"):])) if "decks" in parts else path

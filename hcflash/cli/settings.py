@@ -80,3 +80,68 @@ def simulate(session: Session) -> None:
         click.echo(
             f"{row.retention:>9.2f}  {row.reviews_per_day:>11.1f}  {row.minutes_per_day:>11.1f}  {row.known_after_a_year:>18.0f}{mark}"
         )
+
+
+@main.group("preset", invoke_without_command=True)
+@click.pass_context
+@handles_errors
+def preset_group(ctx: click.Context) -> None:
+    """Deck-option presets for the daily limits, as in Anki: list them, change one, give one to a deck.
+
+    A deck's limit counts the cards studied in it and its sub-decks; studying a deck, its limit caps
+    the session and each sub-deck's limit caps what comes from that sub-deck. Decks without a preset
+    use Default, which is `hcflash config new-per-day` / `reviews-per-day`.
+
+    \b
+    Examples:
+      hcflash preset
+      hcflash preset set Light --new 5 --reviews 100
+      hcflash preset use "Healthcare Interop::IHE Profiles" Light
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    service = ctx.obj.service()
+    settings = service.settings
+    users: dict[str, list[str]] = {}
+    for deck, name in sorted(settings.deck_presets.items()):
+        users.setdefault(name, []).append(deck)
+    click.echo(f"{'preset':16} {'new/day':>8} {'reviews/day':>12}  decks")
+    click.echo(f"{'Default':16} {settings.new_per_day:>8} {settings.reviews_per_day:>12}  every other deck")
+    for name, values in sorted(settings.presets.items()):
+        decks = ", ".join(users.get(name, [])) or "-"
+        click.echo(f"{name:16} {values['new_per_day']:>8} {values['reviews_per_day']:>12}  {decks}")
+
+
+@preset_group.command("set")
+@click.argument("name")
+@click.option("--new", "new", type=int, help="New cards per day.")
+@click.option("--reviews", "reviews", type=int, help="Reviews per day.")
+@click.pass_obj
+@handles_errors
+def preset_set(session: Session, name: str, new: int | None, reviews: int | None) -> None:
+    """Create preset NAME or change its limits (Default changes the global limits)."""
+    from hcflash.settings import set_preset
+
+    service = session.service()
+    service.save_settings(set_preset(service.settings, name, new, reviews))
+    limits = service.settings.presets.get(name) or {"new_per_day": service.settings.new_per_day,
+                                                     "reviews_per_day": service.settings.reviews_per_day}
+    click.echo(f"{name}: {limits['new_per_day']} new, {limits['reviews_per_day']} reviews per day")
+
+
+@preset_group.command("use")
+@click.argument("deck")
+@click.argument("name")
+@click.pass_obj
+@handles_errors
+def preset_use(session: Session, deck: str, name: str) -> None:
+    """Give DECK the preset NAME (Default: back to the global limits)."""
+    from hcflash.errors import ConfigError
+    from hcflash.settings import use_preset
+
+    service = session.service()
+    service.sync()
+    if not any(d.name == deck for d in service.deck_counts()):
+        raise ConfigError(f"no deck named {deck!r}; `hcflash decks` lists them")
+    service.save_settings(use_preset(service.settings, deck, name))
+    click.echo(f"{deck} uses {name}")

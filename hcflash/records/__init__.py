@@ -17,10 +17,23 @@ from hcflash.records.card import (
     ReviewStamp,
     StateName,
     StoredCard,
+    provenance_key,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import AnkiSyncReport, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
-from hcflash.records.study import BrowseRow, CardInfo, DeckCounts, DeckRow, Preview, QueueCounts, ReviewCard, SessionSummary
+from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.study import (
+    BrowseRow,
+    CardInfo,
+    ContentChange,
+    CustomStudy,
+    DeckCounts,
+    DeckRow,
+    Preview,
+    QueueCounts,
+    ReviewCard,
+    SessionSummary,
+    UndoStep,
+)
 
 __all__ = [
     "MAX_ANSWER_MS",
@@ -33,7 +46,10 @@ __all__ = [
     "CardInfo",
     "CardKind",
     "CardState",
+    "ContentChange",
+    "CustomStudy",
     "ChangeKind",
+    "DeckChange",
     "DeckCounts",
     "DeckRow",
     "DeckFile",
@@ -57,5 +73,7 @@ __all__ = [
     "StateName",
     "StoredCard",
     "StoreSyncWrites",
+    "UndoStep",
+    "provenance_key",
     "SyncReport",
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
+
+from hcflash.records.deck import CardChange, SpecRef
 
 CardKind = Literal["basic", "reverse", "cloze"]
 StateName = Literal["new", "learning", "review", "relearning"]
@@ -32,6 +35,33 @@ class CardContent:
     line: int
     content_hash: str
     replaces: tuple[str, ...] = ()
+    verified: date | None = None
+    specs: tuple[SpecRef, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    change: CardChange | None = None
+
+    @property
+    def provenance(self) -> str:
+        """The provenance lines as one comparable text: a change here updates the card without
+        touching what the learner reads or the schedule."""
+        return provenance_key(self.verified, self.specs, self.valid_from, self.valid_until, self.change)
+
+    def expired_on(self, today: date) -> bool:
+        """True once the card's validity window has closed (it held until yesterday or before)."""
+        return self.valid_until is not None and self.valid_until < today
+
+
+def provenance_key(
+    verified: date | None, specs: tuple[SpecRef, ...], valid_from: date | None, valid_until: date | None, change: CardChange | None,
+) -> str:
+    return json.dumps([
+        verified.isoformat() if verified else None,
+        [[s.name, s.version, s.pinned] for s in specs],
+        valid_from.isoformat() if valid_from else None,
+        valid_until.isoformat() if valid_until else None,
+        [change.kind, change.on.isoformat(), change.reason] if change else None,
+    ])
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,12 @@ class StoredCard:
     retired_at: datetime | None = None
     previous_question: str | None = None
     previous_answer: str | None = None
+    verified: date | None = None
+    specs: tuple[SpecRef, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    change: CardChange | None = None
+    retire_reason: str | None = None  # "removed" from the decks, or "expired" (its validity window closed)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from hcflash.issue_codes import DeckIssue
@@ -19,13 +19,15 @@ class SyncReport:
     revived: int = 0
     unchanged: int = 0
     carried: int = 0
+    facts: int = 0  # content changes marked `Change: fact`: those cards go back to relearning
+    expired: int = 0  # cards whose validity window closed
     files_parsed: int = 0
     files_skipped: int = 0
     warnings: tuple[DeckIssue, ...] = field(default_factory=tuple)
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.moved or self.retired or self.revived or self.carried)
+        return not (self.added or self.changed or self.moved or self.retired or self.revived or self.carried or self.expired)
 
     def summary(self) -> str:
         text = (
@@ -33,6 +35,14 @@ class SyncReport:
             f"{self.retired} retired, {self.revived} revived, {self.unchanged} unchanged"
         )
         return text + (f"; history carried to {self.carried} replacing card(s)" if self.carried else "")
+
+    def changes(self) -> str:
+        """Only what changed, for a one-line notice: "12 added, 1 changed"."""
+        parts = [f"{n} {what}" for n, what in (
+            (self.added, "added"), (self.changed, "changed"), (self.facts, "of them facts to relearn"), (self.moved, "moved"),
+            (self.retired, "retired"), (self.expired, "expired"), (self.revived, "revived"), (self.carried, "with carried history"),
+        ) if n]
+        return ", ".join(parts) or "nothing changed"
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,25 @@ class DoctorReport:
 
 
 @dataclass(frozen=True)
+class DeckChange:
+    """One thing a sync changed about one card, as `hcflash changes` lists it."""
+
+    card_id: int
+    key: str
+    deck: str
+    question: str
+    kind: str  # added, fact, wording, edit, retired, expired, revived
+    reason: str
+    changed_on: date | None  # the date the deck's Change: line gives
+    synced_at: datetime
+    sources: tuple[str, ...]
+    file: str
+    line: int
+    previous_answer: str | None
+    answer: str
+
+
+@dataclass(frozen=True)
 class FlagRow:
     """An open flag, with where its card is written, for the deck authors."""
 
@@ -69,6 +98,7 @@ class FlagRow:
     file: str
     line: int
     deck: str
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Literal
 
 from hcflash.records.card import RATING_NAMES, CardState, ReviewEntry, StoredCard
+from hcflash.records.deck import CardChange
 from hcflash.timeutil import format_interval
 
 
@@ -25,6 +27,60 @@ class ReviewCard:
     line: int
     state: CardState
     edited_since_review: bool
+    note_id: str = ""
+    ord: int = 0
+    fact_change: CardChange | None = None  # the fact changed in the world since the learner studied it
+    upcoming: date | None = None  # the rule takes effect on this day, after today
+
+
+@dataclass(frozen=True)
+class ContentChange:
+    """What changed in a card since the learner last reviewed it: the question's diff is for the
+    question side, the answer's for after the reveal (either may be empty)."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One learner action that `u` can take back: the card states before it (the card, and siblings a
+    rating buried), and the log row or flag it added."""
+
+    action: Literal["rating", "bury", "suspend", "flag", "reset"]
+    card_id: int
+    states: tuple[CardState, ...]
+    log_id: int | None = None
+    flag_id: int | None = None
+    entry: ReviewEntry | None = None
+    deck: str = ""
+
+    @property
+    def label(self) -> str:
+        return {"rating": "Rating", "bury": "Bury", "suspend": "Suspend", "flag": "Flag", "reset": "Reset"}[self.action] + " undone."
+
+
+@dataclass(frozen=True)
+class CustomStudy:
+    """Anki's "study more today": review ahead, forgotten cards, or a cram session that leaves the
+    schedule alone (Anki's filtered deck with rescheduling off)."""
+
+    kind: Literal["ahead", "forgotten", "cram"]
+    decks: tuple[str, ...] | None = None
+    days: int = 1
+    tag: str | None = None
+
+    @property
+    def reschedules(self) -> bool:
+        return self.kind != "cram"
+
+    @property
+    def title(self) -> str:
+        if self.kind == "ahead":
+            return f"Review ahead: {self.days} day(s)"
+        if self.kind == "forgotten":
+            return f"Forgotten in the last {self.days} day(s)"
+        return "Cram (the schedule is not changed)" + (f": tag {self.tag}" if self.tag else "")
 
 
 @dataclass(frozen=True)
@@ -43,10 +99,11 @@ class QueueCounts:
     new: int
     learning: int
     review: int
+    custom: int = 0  # cards left in a custom study session
 
     @property
     def total(self) -> int:
-        return self.new + self.learning + self.review
+        return self.new + self.learning + self.review + self.custom
 
 
 @dataclass(frozen=True)
@@ -104,3 +161,18 @@ class BrowseRow:
     stability: float | None
     lapses: int
     suspended: bool
+    buried_until: datetime | None = None
+
+    @property
+    def card(self) -> str:
+        """Which card of its note: "" for the basic card, "rev" for the reversed one, "c2" for cloze 2."""
+        suffix = self.key.rpartition("#")[2] if "#" in self.key else ""
+        return "rev" if suffix == "reverse" else suffix
+
+    def shown_state(self, now: datetime) -> str:
+        """Suspended and buried first (they are why a card is not shown), then its FSRS state."""
+        if self.suspended:
+            return "suspended"
+        if self.buried_until is not None and self.buried_until > now:
+            return "buried"
+        return self.state

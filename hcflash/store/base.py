@@ -25,10 +25,13 @@ def write_failure(path: Path, exc: sqlite3.OperationalError) -> StoreError | Non
     return None
 
 
-def deck_filter(decks: Sequence[str] | None, alias: str = "d") -> tuple[str, list[Any]]:
-    """SQL matching the named decks and their sub-decks (`A` matches `A` and `A::B`)."""
-    if not decks:
+def deck_filter(decks: Sequence[str] | None, alias: str = "d", exact: bool = False) -> tuple[str, list[Any]]:
+    """SQL matching the named decks and their sub-decks (`A` matches `A` and `A::B`), or with
+    `exact` the named decks only. None means every deck; an empty list matches none."""
+    if decks is None:
         return "1", []
+    if exact or not decks:
+        return f"{alias}.name IN ({', '.join('?' for _ in decks)})" if decks else "0", list(decks)
     parts, params = [], []
     for name in decks:
         parts.append(f"({alias}.name = ? OR substr({alias}.name, 1, ?) = ?)")

@@ -3,7 +3,7 @@ columns and as the JSON snapshots of the review log. Only the store reads or wri
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from hcflash.records import CardState
@@ -21,6 +21,14 @@ def from_db(text: str | None) -> datetime | None:
     if text is None:
         return None
     return as_utc(datetime.fromisoformat(text))
+
+
+def date_to_db(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def date_from_db(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def state_row(state: CardState) -> dict[str, Any]:

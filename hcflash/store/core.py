@@ -16,6 +16,7 @@ from hcflash.backups import backup_database, backup_dir, newest_backup
 from hcflash.errors import StoreError
 from hcflash.store.anki_sync import AnkiSyncTable
 from hcflash.store.cards import CardTable
+from hcflash.store.changes import ChangeLog
 from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
@@ -24,6 +25,7 @@ from hcflash.store.queue import QueueQueries
 from hcflash.store.schema import MIGRATION_SET, migrations
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
+from hcflash.store.sync_writes import SyncWriter
 
 SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 
@@ -36,7 +38,9 @@ class Store:
         self.path = path
         self.settings = SettingsTable(db, path)
         self.states = StateTable(db, path)
-        self.cards = CardTable(db, path, self.states)
+        self.changes = ChangeLog(db, path)
+        self.sync = SyncWriter(db, path, self.states, self.changes)
+        self.cards = CardTable(db, path)
         self.queue = QueueQueries(db, path)
         self.log = ReviewLog(db, path, self.states)
         self.flags = FlagTable(db, path)

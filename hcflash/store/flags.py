@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from hcflash.records import FlagRow
@@ -21,8 +22,8 @@ class FlagTable(Table):
 
     def open(self) -> list[FlagRow]:
         rows = self._rows(
-            "SELECT f.id, f.card_id, f.note, f.created_at, c.key, c.question, c.file, c.line, d.name AS deck "
+            "SELECT f.id, f.card_id, f.note, f.created_at, c.key, c.question, c.file, c.line, d.name AS deck, c.sources "
             "FROM card_flags f JOIN cards c ON c.id = f.card_id JOIN decks d ON d.id = c.deck_id "
             "WHERE f.resolved_at IS NULL ORDER BY c.file, c.line, f.id"
         )
-        return [FlagRow(**{**row, "created_at": from_db(row["created_at"])}) for row in rows]
+        return [FlagRow(**{**row, "created_at": from_db(row["created_at"]), "sources": tuple(json.loads(row["sources"]))}) for row in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from sqlite_utils import Database
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
-from hcflash.store.base import Table, write_failure
+from hcflash.store.base import Table, deck_filter, write_failure
 from hcflash.store.codec import from_db, state_from_row, state_row, to_db
 from hcflash.store.states import StateTable
 
@@ -30,9 +31,10 @@ class ReviewLog(Table):
 
     def record(
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
-        before: CardState, after: CardState, origin: str = "hcflash",
+        before: CardState, after: CardState, origin: str = "hcflash", also: Sequence[CardState] = (),
     ) -> int:
-        """Append to the log and move the card to its new state, committed together before returning.
+        """Append to the log and move the card to its new state, committed together before returning;
+        `also` are other states written in the same transaction (the siblings the rating buries).
 
         The write lock is taken first and the card's state compared with `before`: if another process
         rated the card in between, nothing is written and StateChanged is raised, so the caller can
@@ -53,6 +55,8 @@ class ReviewLog(Table):
                  json.dumps(state_row(before)), json.dumps(state_row(after)), origin],
             )
             self._states.write(after)
+            for state in also:
+                self._states.write(state)
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
@@ -82,9 +86,18 @@ class ReviewLog(Table):
 
     def undo(self, entry: ReviewEntry) -> None:
         """Remove a review and put the card back as it was before it, together."""
+        self.take_back([entry.before], log_id=entry.id)
+
+    def take_back(self, states: Sequence[CardState], log_id: int | None = None, flag_id: int | None = None) -> None:
+        """Undo one action in one transaction: put these card states back, and remove the review or
+        the flag the action added."""
         with self._write():
-            self.db.execute("DELETE FROM review_log WHERE id = ?", [entry.id])
-            self._states.save(entry.before)
+            if log_id is not None:
+                self.db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            if flag_id is not None:
+                self.db.execute("DELETE FROM card_flags WHERE id = ?", [flag_id])
+            for state in states:
+                self._states.write(state)
 
     def count(self) -> int:
         return int(self._scalar("SELECT COUNT(*) FROM review_log"))
@@ -178,6 +191,18 @@ class ReviewLog(Table):
             ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at ORDER BY l.id"
         ).fetchall()
         return {card_id: state_from_row(json.loads(after)) for card_id, after in rows}
+
+    def forgotten_since(self, since: datetime, decks: Sequence[str] | None) -> list[int]:
+        """Active, unsuspended cards rated Again since a moment (Anki's "review forgotten cards"), oldest lapse first."""
+        deck_sql, params = deck_filter(decks)
+        rows = self.db.execute(
+            "SELECT l.card_id FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
+            "JOIN card_state s ON s.card_id = c.id "
+            f"WHERE l.rating = 1 AND l.reviewed_at >= ? AND c.retired_at IS NULL AND s.suspended = 0 AND {deck_sql} "
+            "GROUP BY l.card_id ORDER BY MIN(l.reviewed_at)",
+            [to_db(since), *params],
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def between(self, start: datetime, end: datetime) -> list[LoggedRating]:
         """Ratings given in [start, end), oldest first."""

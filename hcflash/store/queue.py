@@ -16,61 +16,75 @@ class QueueQueries(Table):
 
     _ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= ?)"
 
-    def _due_where(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
-        deck_sql, deck_params = deck_filter(decks)
+    def _due_where(
+        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, exact: bool = False
+    ) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = deck_filter(decks, exact=exact)
         marks = ", ".join("?" for _ in states)
         where = f"s.state IN ({marks}) AND s.due < ? AND {self._ACTIVE} AND {deck_sql}"
         return where, [*states, to_db(due_before), to_db(now), *deck_params]
 
-    def _new_where(self, now: datetime, decks: Sequence[str] | None) -> tuple[str, list[Any]]:
-        deck_sql, deck_params = deck_filter(decks)
+    def _new_where(self, now: datetime, decks: Sequence[str] | None, exact: bool = False) -> tuple[str, list[Any]]:
+        deck_sql, deck_params = deck_filter(decks, exact=exact)
         return f"s.state = 'new' AND {self._ACTIVE} AND {deck_sql}", [to_db(now), *deck_params]
 
     _QUEUE_FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id JOIN decks d ON d.id = c.deck_id"
 
-    def due_ids(self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
+    def due_ids(
+        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, limit: int,
+        exact: bool = False,
+    ) -> list[int]:
         """Active cards in `states` due before a moment, earliest first.
 
         One indexed query per state, merged here: with `state IN (...)` SQLite would read and sort
         every due card of both states to return the first few."""
         found: list[tuple[str, int]] = []
         for state in states:
-            where, params = self._due_where((state,), due_before, now, decks)
+            where, params = self._due_where((state,), due_before, now, decks, exact)
             sql = f"SELECT s.due, s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
             found.extend(self.db.conn.execute(sql, [*params, limit]).fetchall())
         return [card_id for _, card_id in sorted(found)[:limit]]
 
     def count_due(
-        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, cap: int = -1
+        self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, cap: int = -1,
+        exact: bool = False,
     ) -> int:
         """Cards due before a moment, counted up to `cap` (-1: all)."""
-        where, params = self._due_where(states, due_before, now, decks)
+        where, params = self._due_where(states, due_before, now, decks, exact)
         return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
 
-    def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int) -> list[int]:
-        """Active new cards in the order they were added (Anki's default), which is deck-file order
-        within a sync. Ordering by (due, card_id) walks idx_state_due: new cards have no due date,
-        so no sort of every new card is needed."""
-        where, params = self._new_where(now, decks)
-        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.due, s.card_id LIMIT ?"
+    def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int, exact: bool = False) -> list[int]:
+        """Active new cards in Anki's default new-card order, "card type, then order gathered": every
+        note's first card (basic, first cloze) before any second card (reverse, second cloze), each
+        type in the order added (deck-file order within a sync). Walks idx_state_new_order: no sort
+        of every new card is needed."""
+        where, params = self._new_where(now, decks, exact)
+        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.sibling_rank, s.card_id LIMIT ?"
         return [r[0] for r in self.db.conn.execute(sql, [*params, limit]).fetchall()]
 
-    def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int) -> int:
+    def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int, exact: bool = False) -> int:
         """New cards available, counted only up to `cap` (the day's remaining limit)."""
-        where, params = self._new_where(now, decks)
+        where, params = self._new_where(now, decks, exact)
         return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
 
-    def studied_since(self, since: datetime, decks: Sequence[str] | None = None) -> tuple[int, int]:
-        """(new cards introduced, reviews of review-state cards) since a moment: the daily limits' usage."""
-        deck_sql, deck_params = deck_filter(decks)
-        row = self.db.execute(
-            "SELECT COALESCE(SUM(json_extract(l.state_before, '$.state') = 'new'), 0), "
+    def studied_since(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """Per deck (own cards): (new cards introduced, reviews of review-state cards) since a
+        moment, the daily limits' usage. Decks with none are left out."""
+        rows = self.db.execute(
+            "SELECT d.name, COALESCE(SUM(json_extract(l.state_before, '$.state') = 'new'), 0), "
             "COALESCE(SUM(json_extract(l.state_before, '$.state') = 'review'), 0) "
             "FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id "
-            f"WHERE l.reviewed_at >= ? AND {deck_sql}",
-            [to_db(since), *deck_params],
-        ).fetchone()
-        return int(row[0]), int(row[1])
+            "WHERE l.reviewed_at >= ? GROUP BY d.id",
+            [to_db(since)],
+        ).fetchall()
+        return {name: (int(new), int(reviews)) for name, new, reviews in rows}
+
+    def deck_names(self) -> list[str]:
+        """Every deck that holds an active card."""
+        return [r[0] for r in self.db.execute(
+            "SELECT d.name FROM decks d WHERE EXISTS (SELECT 1 FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL) "
+            "ORDER BY d.name"
+        ).fetchall()]
 
     def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[DeckRow]:
         """Per deck (own cards only): total active, new available, learning due, reviews due today."""

@@ -115,7 +115,49 @@ def m004_rendered_html(db: Database) -> None:
 
 
 @migrations()
-def m005_anki_sync(db: Database) -> None:
+def m005_new_card_order_and_siblings(db: Database) -> None:
+    # Anki's new-card sort "card type, then order gathered": every note's first card before any
+    # second card. `sibling_rank` is the card type number (basic 0, reverse 1, cloze n → n-1); new
+    # cards are gathered by (rank, card id) through an index, so no sort of every new card is needed.
+    db.execute("ALTER TABLE card_state ADD COLUMN sibling_rank INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE card_state SET sibling_rank = (SELECT CASE c.kind WHEN 'reverse' THEN 1 "
+        "WHEN 'cloze' THEN c.ord - 1 ELSE 0 END FROM cards c WHERE c.id = card_state.card_id)"
+    )
+    db.execute("CREATE INDEX idx_state_new_order ON card_state(state, sibling_rank, card_id)")
+    # Siblings (cards of one note) are looked up on every rating, to bury them until tomorrow.
+    db.execute("CREATE INDEX idx_cards_note ON cards(note_id)")
+
+
+@migrations()
+def m006_provenance_and_changes(db: Database) -> None:
+    # What each card says of its own provenance (Verified:, Spec:, Valid-from/until:, Change:), why a
+    # retired card left (removed from the decks, or its validity window closed), and a log of what
+    # each sync changed, for `hcflash changes` and the deck list's count of fact changes.
+    for column, kind in (
+        ("verified", "TEXT"), ("specs", "TEXT NOT NULL DEFAULT '[]'"), ("valid_from", "TEXT"), ("valid_until", "TEXT"),
+        ("change_kind", "TEXT"), ("change_on", "TEXT"), ("change_reason", "TEXT"), ("retire_reason", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE cards ADD COLUMN {column} {kind}")
+    db.execute("UPDATE cards SET retire_reason = 'removed' WHERE retired_at IS NOT NULL")
+    db.execute(
+        """CREATE TABLE deck_changes (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            kind TEXT NOT NULL CHECK (kind IN ('added', 'fact', 'wording', 'edit', 'retired', 'expired', 'revived')),
+            reason TEXT NOT NULL DEFAULT '',
+            changed_on TEXT,
+            synced_at TEXT NOT NULL,
+            previous_question TEXT,
+            previous_answer TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_deck_changes_time ON deck_changes(synced_at)")
+    db.execute("CREATE INDEX idx_cards_valid_until ON cards(valid_until) WHERE valid_until IS NOT NULL")
+
+
+@migrations()
+def m007_anki_sync(db: Database) -> None:
     # Two-way sync with a learner's Anki collection (`hcflash anki sync`). Each collection is named by
     # the id hcflash keeps in its config, so a copy synced through AnkiWeb is still recognized.
     db.execute(

@@ -47,6 +47,15 @@ class StateTable(Table):
                     [to_db(buried_until) if isinstance(buried_until, datetime) else None, card_id],
                 )
 
+    def siblings(self, card_id: int) -> list[CardState]:
+        """The states of the other active cards of this card's note (its reverse, its other clozes)."""
+        rows = self._rows(
+            "SELECT s.* FROM card_state s JOIN cards c ON c.id = s.card_id "
+            "WHERE c.note_id = (SELECT note_id FROM cards WHERE id = ?) AND c.id != ? AND c.retired_at IS NULL",
+            [card_id, card_id],
+        )
+        return [state_from_row(r) for r in rows]
+
     def all(self) -> dict[int, CardState]:
         return {r["card_id"]: state_from_row(r) for r in self._rows("SELECT * FROM card_state")}
 

@@ -9,6 +9,7 @@ that the app turns into navigation. Every project error, from an action or from 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -47,22 +48,39 @@ class HcflashApp(App[None]):
         self.start_in_review = start_review or decks is not None
 
     def on_mount(self) -> None:
+        saved = self.service.settings.theme
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self._keep_theme = True  # from now on a theme the learner picks is saved
+        synced = None
         if self.sync_report is not None and not self.sync_report.nothing_changed:
-            self.notify(f"Decks synced: {self.sync_report.summary()}", markup=False)
+            synced = f"Decks synced: {self.sync_report.changes()}"
         if self.start_in_review:
-            # Straight to the first card; the deck list is built only if the learner goes home.
-            self.start_review(self.start_decks)
+            # Straight to the first card; the deck list is built only if the learner goes home. The
+            # sync line goes above the card rather than in a notice that would cover it.
+            self.start_review(self.start_decks, status=synced)
         else:
             from hcflash.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
+            if synced:
+                self.notify(synced, markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        """Keep the learner's theme (chosen in the command palette) for the next session."""
+        if not getattr(self, "_keep_theme", False) or theme == self.service.settings.theme:
+            return
+        try:
+            self.service.save_settings(replace(self.service.settings, theme=theme))
+        except HcflashError as exc:
+            self.report_error(exc)
 
     # -- navigation: what the screens' messages ask for ---------------------------------------
 
-    def start_review(self, decks: list[str] | None) -> None:
+    def start_review(self, decks: list[str] | None, status: str | None = None, first_card: int | None = None) -> None:
         from hcflash.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(decks))
+        self.push_screen(ReviewScreen(decks, first_card=first_card, status=status))
 
     def go_home(self) -> None:
         """Back to the deck list, building it if the session started straight in review."""
@@ -79,7 +97,12 @@ class HcflashApp(App[None]):
     def on_review_screen_finished(self, message: ReviewScreen.Finished) -> None:
         from hcflash.tui.screens.summary import SummaryScreen
 
-        self.switch_screen(SummaryScreen(self.service.session_summary()))
+        self.switch_screen(SummaryScreen(self.service.session_summary(), message.decks))
+
+    def on_summary_screen_study_again(self, message: SummaryScreen.StudyAgain) -> None:
+        from hcflash.tui.screens.review import ReviewScreen
+
+        self.switch_screen(ReviewScreen(message.decks, first_card=message.first_card))
 
     def on_review_screen_leave(self, message: ReviewScreen.Leave) -> None:
         self.go_home()

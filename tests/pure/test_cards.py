@@ -60,3 +60,9 @@ def test_malformed_cloze_is_described(text, message):
 
 def test_cloze_plain_shows_every_deletion():
     assert cloze_plain("{{c1::PIX}} and {{c2::PDQ::query}}") == "PIX and PDQ"
+
+
+def test_double_braces_that_are_not_a_cloze_are_left_alone():
+    # A CDS Hooks prefetch template in a code sample is not a malformed cloze.
+    assert malformed_cloze('```\n"patient": "Patient/{{context.patientId}}"\n```') is None
+    assert cloze_numbers("{{context.patientId}}") == ()

@@ -165,6 +165,10 @@ async def test_an_edited_card_shows_what_changed_and_r_resets_it(make_app, tui_s
         notice = app.screen.query_one("#notice")
         assert notice.display
         rendered = str(notice.render())
+        assert "edited since you last reviewed" in rendered
+        assert "45 CFR 170.213" not in rendered  # only the answer changed: its diff would give the answer away
+        await pilot.press("space")
+        rendered = str(notice.render())
         assert "-45 CFR 170.213." in rendered and "+45 CFR 170.213, since the Cures Act Final Rule." in rendered
         await pilot.press("R")
         assert tui_service.store.states.get(card.id).state == "new"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +17,15 @@ from hcflash.records import BrowseRow
 from hcflash.text_safety import plain_text
 from hcflash.tui.base import HcflashScreen, reports_errors
 
-STATES = [("New", "new"), ("Learning", "learning"), ("Review", "review"), ("Relearning", "relearning"), ("Suspended", "suspended")]
+STATES = [
+    ("New", "new"), ("Learning", "learning"), ("Review", "review"), ("Relearning", "relearning"),
+    ("Suspended", "suspended"), ("Buried", "buried"),
+]
+SHOWN = 500  # rows listed at once; the subtitle says when a search finds more
+# (label, key, width); stability is left out below 100 columns so State and Due always fit.
+NARROW_COLUMNS = (("Card", "card", 4), ("Deck", "deck", 12), ("State", "state", 9), ("Due", "due", 10), ("Lap.", "lapses", 4))
+WIDE_COLUMNS = (("Card", "card", 4), ("Deck", "deck", 18), ("State", "state", 9), ("Due", "due", 10), ("Stab.", "stab", 7),
+                ("Lapses", "lapses", 6))
 
 
 class BrowseScreen(HcflashScreen):
@@ -29,6 +39,7 @@ class BrowseScreen(HcflashScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[int, BrowseRow] = {}
+        self._columns = NARROW_COLUMNS
 
     def compose(self) -> ComposeResult:
         service = self.app.service
@@ -44,9 +55,16 @@ class BrowseScreen(HcflashScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, key in (("Question", "q"), ("Deck", "deck"), ("State", "state"), ("Due", "due"), ("Stab.", "stab"), ("Lapses", "lapses")):
-            table.add_column(label, key=key)
+        self._columns = WIDE_COLUMNS if self.app.size.width >= 100 else NARROW_COLUMNS
+        table.add_column("Question", key="q", width=self._question_width())
+        for label, key, width in self._columns:
+            table.add_column(label, key=key, width=width)
         self.refresh_rows()
+
+    def _question_width(self) -> int:
+        """What the fixed columns leave: the question gets the rest, so State and Due are never cut."""
+        used = sum(width + 2 for _, _, width in self._columns) + 6
+        return max(16, self.app.size.width - used)
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
@@ -66,33 +84,37 @@ class BrowseScreen(HcflashScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def search(self, query: str, decks: list[str] | None, tag: str | None, state: str | None, keep_row: int | None) -> None:
-        rows = self.app.service.browse(query, decks, tag, state)
+        rows = self.app.service.browse(query, decks, tag, state, limit=SHOWN + 1)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_rows, rows, keep_row)
 
     def _show_rows(self, rows: list[BrowseRow], keep_row: int | None) -> None:
+        more = len(rows) > SHOWN
+        rows = rows[:SHOWN]
         self._rows = {row.id: row for row in rows}
         table = self.query_one(DataTable)
         table.clear()
+        now = self.app.service.now()
+        width = self._question_width()
         for row in rows:
-            table.add_row(*self._cells(row), key=str(row.id))
-        self.sub_title = f"{len(rows)} card(s)"
+            table.add_row(*self._cells(row, now, width), key=str(row.id))
+        self.sub_title = f"the first {SHOWN} cards: refine the search to see the rest" if more else f"{len(rows)} card(s)"
         if keep_row is not None and table.row_count:
             table.move_cursor(row=min(keep_row, table.row_count - 1))
 
-    def _cells(self, row: BrowseRow) -> tuple[Text, ...]:
+    def _cells(self, row: BrowseRow, now: datetime, width: int) -> tuple[Text, ...]:
         question = plain_text(cloze_plain(row.question))
-        state = "suspended" if row.suspended else row.state
         due = f"{row.due:%Y-%m-%d}" if row.due and row.state != "new" else ""
         stability = f"{row.stability:.1f}d" if row.stability else ""
-        return (
-            Text(question[:40] + ("…" if len(question) > 40 else "")),
-            Text(plain_text(row.deck.split("::")[-1]), style="dim"),
-            Text(state),
-            Text(due),
-            Text(stability),
-            Text(str(row.lapses)),
-        )
+        values = {
+            "card": Text(row.card, style="dim"),
+            "deck": Text(plain_text(row.deck.split("::")[-1]), style="dim"),
+            "state": Text(row.shown_state(now)),
+            "due": Text(due),
+            "stab": Text(stability),
+            "lapses": Text(str(row.lapses)),
+        }
+        return (Text(question[: width - 1] + ("…" if len(question) >= width else "")), *(values[key] for _, key, _ in self._columns))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()

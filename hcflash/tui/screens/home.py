@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from hcflash.records import SyncReport
 from hcflash.text_safety import plain_text
-from hcflash.tui.base import HcflashScreen
+from hcflash.tui.base import HcflashScreen, reports_errors
 
 ALL_DECKS = "__all__"
 
@@ -30,6 +30,7 @@ class HomeScreen(HcflashScreen):
         Binding("b", "app.open_browse", "Browse"),
         Binding("t", "app.open_stats", "Stats"),
         Binding("comma", "app.open_settings", "Settings"),
+        Binding("c", "study_more", "Study more"),
         Binding("r", "sync", "Sync decks"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -38,7 +39,7 @@ class HomeScreen(HcflashScreen):
         yield Header()
         yield Static(id="today")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=False)
-        yield Static("Enter studies the selected deck · a studies all · ? lists every key", id="home-hint")
+        yield Static("Enter studies the selected deck · a studies all · c studies more · ? every key", id="home-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -77,6 +78,10 @@ class HomeScreen(HcflashScreen):
         )
         if counts.total == 0:
             summary.append("   Nothing due: well done.", style="italic")
+        facts = service.fact_changes_waiting()
+        if facts:
+            summary.append(f"\n{facts} card(s) changed as facts since you studied them: they come back to relearn "
+                           "(`hcflash changes` says why).", style="bold yellow")
         self.query_one("#today", Static).update(summary)
 
     def _selected_deck(self) -> str | None:
@@ -93,6 +98,24 @@ class HomeScreen(HcflashScreen):
     def action_study_all(self) -> None:
         self.post_message(self.Study(None))
 
+    def action_study_more(self) -> None:
+        """Anki's custom study on the selected deck."""
+        from hcflash.tui.screens.custom_study import CustomStudyScreen
+
+        deck = self._selected_deck()
+        self.app.push_screen(CustomStudyScreen(deck), lambda choice: self._study_more(deck, choice))
+
+    @reports_errors
+    def _study_more(self, deck: str | None, choice) -> None:  # noqa: ANN001 - CustomStudyChoice | None
+        if choice is None:
+            return
+        if not self.app.service.study_more(deck, choice.kind, choice.amount, choice.tag):
+            self.app.service.review.end_custom()
+            self.notify("No cards match that.", severity="warning")
+            self.refresh_counts()
+            return
+        self.post_message(self.Study([deck] if deck else None))
+
     def action_sync(self) -> None:
         self.notify("Syncing the decks…")
         self.sync_decks()
@@ -104,7 +127,7 @@ class HomeScreen(HcflashScreen):
         self.app.call_from_thread(self._synced, report)
 
     def _synced(self, report: SyncReport) -> None:
-        self.notify(f"Decks synced: {report.summary()}", markup=False)
+        self.notify(f"Decks synced: {report.changes()}", markup=False)
         self.refresh_counts()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -6,6 +6,8 @@ import os
 import re
 import shlex
 import subprocess
+from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
@@ -14,7 +16,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Rule, Static
 
-from hcflash.records import ReviewCard
+from hcflash.locations import bundled_decks_dir
+from hcflash.records import ContentChange, ReviewCard
 from hcflash.service import StudyService
 from hcflash.text_safety import plain_text
 from hcflash.tui.base import HcflashScreen, reports_errors
@@ -22,6 +25,20 @@ from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar
 
 _LINK_RE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def is_bundled(file: str) -> bool:
+    """Is this deck file one of those installed with hcflash?"""
+    try:
+        Path(file).resolve().relative_to(bundled_decks_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def long_date(day: date) -> str:
+    """November 20, 2026 (strftime's no-padding flag differs between platforms)."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def source_text(source: str) -> Text:
@@ -38,8 +55,16 @@ def source_text(source: str) -> Text:
 
 
 class ReviewScreen(HcflashScreen):
+    """One card at a time: the question, Space for the answer, 1-4 to rate (Space or Enter rate Good
+    on the answer side, as in Anki). Cloze cards fill the blank in place; basic and reversed cards
+    show the answer under a rule."""
+
     class Finished(Message):
         """Nothing more to study now: show the session summary."""
+
+        def __init__(self, decks: list[str] | None) -> None:
+            super().__init__()
+            self.decks = decks
 
     class Leave(Message):
         """Back to the deck list."""
@@ -47,26 +72,32 @@ class ReviewScreen(HcflashScreen):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
-        Binding("1", "rate(1)", "Again", show=False),
-        Binding("2", "rate(2)", "Hard", show=False),
-        Binding("3", "rate(3)", "Good", show=False),
-        Binding("4", "rate(4)", "Easy", show=False),
+        Binding("space", "rate(3)", "Good", show=False),
+        Binding("enter", "rate(3)", "Good", show=False),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("minus", "bury", "Bury", show=False),
         Binding("at", "suspend", "Suspend", show=False),
         Binding("f", "flag", "Flag as wrong", show=False),
-        Binding("i", "info", "Info"),
+        Binding("i", "info", "Info", show=False),
         Binding("R", "reset", "Reset card", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("escape", "leave", "Home", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("q", "leave", "Decks"),
+        Binding("escape", "leave", "Decks", show=False),
     ]
 
-    def __init__(self, decks: list[str] | None) -> None:
+    def __init__(self, decks: list[str] | None, first_card: int | None = None, status: str | None = None) -> None:
         super().__init__()
         self.decks = decks
+        self.first_card = first_card
+        self.status = status  # a line shown above the first card (the start-up sync), then dropped
         self.card: ReviewCard | None = None
         self.revealed = False
+        self._change: ContentChange | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
@@ -80,43 +111,79 @@ class ReviewScreen(HcflashScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_next()
+        if self.first_card is not None:
+            self.show_card(self.service.review_card(self.first_card))
+        else:
+            self.show_next()
 
     @property
     def service(self) -> StudyService:
         return self.app.service
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before the reveal Space shows the answer; after it, Space and 1-4 rate."""
+        if action == "reveal":
+            return not self.revealed
+        if action == "rate":
+            return self.revealed
+        return True
+
     def show_next(self) -> None:
         card = self.service.next_card(self.decks)
         if card is None:
-            self.post_message(self.Finished())
+            self.post_message(self.Finished(self.decks))
             return
         self.show_card(card)
 
     def show_card(self, card: ReviewCard) -> None:
         self.card = card
         self.revealed = False
-        self.query_one("#front", CardMarkdown).show(card.front)
-        self.query_one("#back", CardMarkdown).show(card.back)
+        front = self.query_one("#front", CardMarkdown)
+        front.show(card.front)
+        front.display = True
+        front.set_class(card.kind == "cloze", "cloze")
+        # The back is rendered at the reveal, not before: half the Markdown work per card.
         for widget_id in ("#divider", "#back", "#source"):
             self.query_one(widget_id).display = False
-        notice = self.query_one("#notice", Static)
-        notice.display = card.edited_since_review
-        if card.edited_since_review:
-            notice.update(self._change_text(self.service.card_change(card.id)))
-        self.query_one("#source", Static).update(self._source_text(card))
+        self._change = self.service.review.content_change(card.id) if card.edited_since_review else None
+        self._show_notice()
         self.query_one(RatingBar).show_prompt()
         self._show_counts()
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
 
-    @staticmethod
-    def _change_text(diff: str | None) -> Text:
-        text = Text("This card was edited since you last reviewed it. ", style="bold")
-        text.append("Rate it to keep its schedule, or press R to start it over.\n", style="")
-        for line in (diff or "").splitlines():
-            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-            text.append(plain_text(line) + "\n", style=style)
-        return text
+    def _show_notice(self) -> None:
+        """What the learner should know about this card: the start-up sync line, that the rule is
+        upcoming, and that the card changed since they last studied it: a fact that changed (its
+        reason and the old and new answer after the reveal) or an edit (the question's diff before
+        the reveal, the answer's after it)."""
+        notice = self.query_one("#notice", Static)
+        card = self.card
+        text = Text()
+        if self.status is not None:
+            text.append(plain_text(self.status) + "\n", style="dim")
+        if card is not None and card.upcoming is not None:
+            text.append(f"Upcoming: this takes effect on {long_date(card.upcoming)}.\n", style="bold")
+        if self._change is not None and card is not None:
+            fact = card.fact_change
+            if fact is not None:
+                text.append(f"A fact on this card changed on {long_date(fact.on)}", style="bold")
+                text.append(f": {plain_text(fact.reason)}.\n" if self.revealed else ". Answer from what holds now.\n", style="")
+            else:
+                text.append("This card was edited since you last reviewed it. ", style="bold")
+                if self.revealed:
+                    text.append("Rate it to keep its schedule, or press R to start it over.\n", style="")
+                elif self._change.answer:
+                    text.append("The answer changed too: see after the reveal.\n", style="")
+                else:
+                    text.append("\n")
+            diff = self._change.answer if self.revealed else self._change.question
+            for line in diff.splitlines():
+                style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+                text.append(plain_text(line) + "\n", style=style)
+        text.rstrip()
+        notice.display = bool(text.plain)
+        notice.update(text)
 
     def _source_text(self, card: ReviewCard) -> Text:
         text = Text()
@@ -132,36 +199,48 @@ class ReviewScreen(HcflashScreen):
     def _show_counts(self) -> None:
         counts = self.service.queue_counts(self.decks)
         deck = plain_text(self.card.deck) if self.card else ""
-        self.query_one("#counts", Static).update(
-            Text.assemble(
+        custom = self.service.review.custom
+        if custom is not None:
+            line = Text.assemble((f"{counts.custom}", "bold magenta"), f" left · {custom.title}", ("   " + deck, "dim"))
+        else:
+            line = Text.assemble(
                 (f"{counts.new}", "bold blue"), " new · ",
                 (f"{counts.learning}", "bold red"), " learning · ",
                 (f"{counts.review}", "bold green"), " due",
                 ("   " + deck, "dim"),
             )
-        )
+        self.query_one("#counts", Static).update(line)
 
     def action_reveal(self) -> None:
         if self.card is None or self.revealed:
             return
         self.revealed = True
-        for widget_id in ("#divider", "#back", "#source"):
-            self.query_one(widget_id).display = True
-        self.query_one("#front").display = self.card.kind == "basic"
+        self.query_one("#source", Static).update(self._source_text(self.card))
+        if self.card.kind == "cloze":
+            # The sentence stays where it was, with the blank filled in (Anki's cloze answer).
+            self.query_one("#front", CardMarkdown).show(self.card.back)
+            self.query_one("#source").display = True
+        else:
+            self.query_one("#back", CardMarkdown).show(self.card.back)
+            for widget_id in ("#divider", "#back", "#source"):
+                self.query_one(widget_id).display = True
+        self._show_notice()
         self.query_one(RatingBar).show_previews(self.service.preview(self.card.id))
+        self.refresh_bindings()
 
     @reports_errors  # a failed rating leaves the card on screen, to be rated again
     def action_rate(self, rating: int) -> None:
         if self.card is None or not self.revealed:
             return
         self.service.rate(self.card.id, rating)  # committed before the next card is fetched
+        self.status = None
         self.show_next()
 
     @reports_errors
     def action_undo(self) -> None:
-        card_id = self.service.undo()
-        self.show_card(self.service.review_card(card_id))
-        self.notify("Rating undone.")
+        step = self.service.review.undo()
+        self.show_card(self.service.review_card(step.card_id))
+        self.notify(step.label)
 
     @reports_errors
     def action_bury(self) -> None:
@@ -211,6 +290,14 @@ class ReviewScreen(HcflashScreen):
         """Open the card's deck file in $EDITOR at its line, then re-sync and show the card again."""
         if self.card is None:
             return
+        if is_bundled(self.card.file):
+            self.notify(
+                "This card is in the decks that came with hcflash: an edit there is lost on the next upgrade and cannot "
+                "become a pull request. Run `hcflash decks copy ~/hcflash-decks` (or into a fork's checkout) for a copy "
+                "of your own; e then opens it.",
+                title="Edit a copy, not the bundled decks", timeout=15, markup=False,
+            )
+            return
         editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         card_id = self.card.id
         command = [*editor, f"+{self.card.line}", self.card.file]
@@ -230,7 +317,7 @@ class ReviewScreen(HcflashScreen):
         # reads one changed file takes milliseconds. A deck error is reported and the card stays.
         report = self.service.sync()
         if not report.nothing_changed:
-            self.notify(f"Synced: {report.summary()}", markup=False)
+            self.notify(f"Synced: {report.changes()}", markup=False)
         self.show_card(self.service.review_card(card_id))
 
     def action_leave(self) -> None:

@@ -18,18 +18,33 @@ def _style(count: int) -> str:
     return style
 
 
+_WEEKDAYS = ("Mon", "   ", "Wed", "   ", "Fri", "   ", "Sun")
+
+
 def heatmap_text(counts: dict[date, int], today: date, weeks: int) -> Text:
+    """Weeks left to right with their months above, weekdays down the side, and a legend below."""
     start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    text = Text()
+    months = [" "] * weeks
+    for week in range(weeks):
+        first = start + timedelta(days=7 * week)
+        if week == 0 or first.month != (first - timedelta(days=7)).month:
+            label = first.strftime("%b")
+            if week + len(label) <= weeks and all(m == " " for m in months[max(0, week - 1) : week + len(label)]):
+                months[week : week + len(label)] = list(label)
+    text = Text("    " + "".join(months) + "\n", style="dim")
     for weekday in range(7):
+        text.append(_WEEKDAYS[weekday] + " ", style="dim")
         for week in range(weeks):
             day = start + timedelta(days=7 * week + weekday)
             if day > today:
                 text.append(" ")
             else:
                 text.append("■", style=_style(counts.get(day, 0)))
-        if weekday < 6:
-            text.append("\n")
+        text.append("\n")
+    text.append("    less ", style="dim")
+    for _, color in _LEVELS:
+        text.append("■", style=color)
+    text.append(" more (reviews per day: 0, 1+, 10+, 30+, 80+)", style="dim")
     return text
 
 

@@ -1,0 +1,206 @@
+"""What a sync reads and writes: the deck-file index, the cards sync knows, and applying a sync plan
+(inserts, edits, moves, retirements, revivals, carried history) in one transaction, with a line in
+the change log for each card it changed and relearning for the cards whose fact changed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from hcflash.cards import sibling_rank
+from hcflash.records import CardChange, CardContent, SpecRef, provenance_key
+from hcflash.store.base import Table
+from hcflash.store.changes import ChangeLog
+from hcflash.store.codec import date_from_db, date_to_db, to_db
+from hcflash.store.states import StateTable
+from hcflash.sync import KnownCard, SyncPlan
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    content_hash: str
+    size: int
+    mtime_ns: int
+
+
+class SyncWriter(Table):
+    """The `deck_files` index, and the `decks` and `cards` rows a sync writes."""
+
+    def __init__(self, db: Database, path: Path, states: StateTable, changes: ChangeLog) -> None:
+        super().__init__(db, path)
+        self._states = states
+        self._changes = changes
+
+    def file_index(self) -> dict[str, FileRecord]:
+        return {
+            r["path"]: FileRecord(r["path"], r["content_hash"], r["size"], r["mtime_ns"])
+            for r in self._rows("SELECT path, content_hash, size, mtime_ns FROM deck_files")
+        }
+
+    def known(self) -> dict[str, KnownCard]:
+        rows = self._rows(
+            "SELECT c.id, c.key, d.name AS deck, c.file, c.line, c.content_hash, c.tags, c.retired_at, c.retire_reason, "
+            "c.verified, c.specs, c.valid_from, c.valid_until, c.change_kind, c.change_on, c.change_reason "
+            "FROM cards c JOIN decks d ON d.id = c.deck_id"
+        )
+        known = {}
+        for r in rows:
+            change = CardChange(r["change_kind"], date_from_db(r["change_on"]), r["change_reason"] or "") if r["change_kind"] else None
+            provenance = provenance_key(
+                date_from_db(r["verified"]), tuple(SpecRef(*s) for s in json.loads(r["specs"] or "[]")),
+                date_from_db(r["valid_from"]), date_from_db(r["valid_until"]), change,  # type: ignore[arg-type]
+            )
+            known[r["key"]] = KnownCard(
+                r["id"], r["key"], r["deck"], r["file"], r["line"], r["content_hash"], tuple(json.loads(r["tags"])),
+                r["retired_at"] is not None, provenance,
+                (r["change_kind"], r["change_on"], r["change_reason"] or "") if r["change_kind"] else None, r["retire_reason"],
+            )
+        return known
+
+    def _deck_ids(self, names: set[str], now: str) -> dict[str, int]:
+        ids = {r["name"]: r["id"] for r in self._rows("SELECT id, name FROM decks")}
+        for name in sorted(names - ids.keys()):
+            cur = self.db.execute("INSERT INTO decks(name, created_at) VALUES (?, ?)", [name, now])
+            ids[name] = int(cur.lastrowid)  # type: ignore[arg-type]
+        return ids
+
+    def apply(
+        self,
+        plan: SyncPlan,
+        files: list[FileRecord],
+        removed_files: list[str],
+        descriptions: dict[str, str],
+        now: datetime,
+        today: date | None = None,
+    ) -> None:
+        """Write a sync plan and the new file index in one transaction (all or nothing)."""
+        stamp = to_db(now)
+        with self._write():
+            names = {c.deck for c in plan.inserts} | {u.content.deck for u in plan.updates} | set(descriptions)
+            deck_ids = self._deck_ids(names, stamp)  # type: ignore[arg-type]
+            for name, text in descriptions.items():
+                self.db.execute("UPDATE decks SET description = ? WHERE id = ?", [text, deck_ids[name]])
+            self._insert(plan.inserts, deck_ids, stamp, today)  # type: ignore[arg-type]
+            for u in plan.updates:
+                self._update(u, deck_ids, stamp)  # type: ignore[arg-type]
+            self.db.conn.executemany(
+                "UPDATE cards SET retired_at = ?, retire_reason = 'removed' WHERE id = ?", [(stamp, i) for i in plan.retire_ids]
+            )
+            for card_id in plan.retire_ids:
+                self._changes.add(card_id, "retired", stamp)  # type: ignore[arg-type]
+            for carry in plan.carries:
+                self._carry_history(carry.new_key, carry.old_ids)
+            self.db.conn.executemany(
+                "INSERT INTO deck_files(path, content_hash, size, mtime_ns, synced_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash, size = excluded.size, "
+                "mtime_ns = excluded.mtime_ns, synced_at = excluded.synced_at",
+                [(f.path, f.content_hash, f.size, f.mtime_ns, stamp) for f in files],
+            )
+            self.db.conn.executemany("DELETE FROM deck_files WHERE path = ?", [(p,) for p in removed_files])
+
+    def _insert(self, cards: list[CardContent], deck_ids: dict[str, int], stamp: str, today: date | None) -> None:
+        for card in cards:
+            expired = today is not None and card.expired_on(today)
+            cur = self.db.conn.execute(
+                "INSERT INTO cards(key, note_id, kind, ord, deck_id, question, answer, sources, tags, file, line, content_hash, "
+                "verified, specs, valid_from, valid_until, change_kind, change_on, change_reason, added_at, updated_at, "
+                "retired_at, retire_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*self._card_values(card, deck_ids), *self._provenance_values(card), stamp, stamp,
+                 stamp if expired else None, "expired" if expired else None],
+            )
+            card_id = int(cur.lastrowid)  # type: ignore[arg-type]
+            self.db.conn.execute(
+                "INSERT INTO card_state(card_id, state, sibling_rank) VALUES (?, 'new', ?)", [card_id, sibling_rank(card.kind, card.ord)]
+            )
+            self._changes.add(card_id, "expired" if expired else "added", stamp)
+
+    def _update(self, u: Any, deck_ids: dict[str, int], stamp: str) -> None:  # noqa: ANN401 - a sync.CardUpdate
+        card = u.content
+        noticed = u.change_kind in ("fact", "edit")  # a wording fix keeps the learner's schedule silently
+        if u.content_changed:
+            previous = self.db.execute("SELECT question, answer FROM cards WHERE id = ?", [u.id]).fetchone()
+            change = card.change if u.change_kind in ("fact", "wording") else None
+            self._changes.add(u.id, u.change_kind, stamp, change.reason if change else "", change.on if change else None,
+                              previous[0], previous[1])
+        self.db.execute(
+            # Right-hand sides read the row as it was, so previous_* keep the old text.
+            "UPDATE cards SET "
+            "previous_question = CASE WHEN ? THEN question ELSE previous_question END, "
+            "previous_answer = CASE WHEN ? THEN answer ELSE previous_answer END, "
+            "key = ?, note_id = ?, kind = ?, ord = ?, deck_id = ?, question = ?, "
+            "answer = ?, sources = ?, tags = ?, file = ?, line = ?, content_hash = ?, "
+            "verified = ?, specs = ?, valid_from = ?, valid_until = ?, change_kind = ?, change_on = ?, change_reason = ?, "
+            "updated_at = ?, "
+            "retired_at = CASE WHEN ? THEN COALESCE(retired_at, ?) ELSE NULL END, "
+            "retire_reason = CASE WHEN ? THEN 'expired' ELSE NULL END, "
+            "content_changed_at = CASE WHEN ? THEN ? ELSE content_changed_at END WHERE id = ?",
+            [int(u.content_changed), int(u.content_changed), *self._card_values(card, deck_ids), *self._provenance_values(card),
+             stamp, int(u.expired), stamp, int(u.expired), int(noticed), stamp, u.id],
+        )
+        if u.change_kind == "fact":
+            # A fact that changed in the world: everyone who studied the card learns it again.
+            self.db.execute(
+                "UPDATE card_state SET state = 'relearning', step = 0, due = ?, buried_until = NULL WHERE card_id = ? AND state != 'new'",
+                [stamp, u.id],
+            )
+        if u.revived:
+            self._changes.add(u.id, "revived", stamp)
+        if u.newly_expired:
+            self._changes.add(u.id, "expired", stamp, reason=f"valid until {card.valid_until}")
+
+    def expire(self, today: date, now: datetime) -> int:
+        """Retire the active cards whose validity window closed before `today` (history kept);
+        returns how many. Runs on every sync, so a window closes on its day even if no file changed."""
+        stamp = to_db(now)
+        with self._write():
+            rows = self.db.execute(
+                "SELECT id, valid_until FROM cards WHERE valid_until IS NOT NULL AND valid_until < ? AND retired_at IS NULL",
+                [today.isoformat()],
+            ).fetchall()
+            for card_id, until in rows:
+                self.db.execute("UPDATE cards SET retired_at = ?, retire_reason = 'expired' WHERE id = ?", [stamp, card_id])
+                self._changes.add(card_id, "expired", stamp, reason=f"valid until {until}")  # type: ignore[arg-type]
+        return len(rows)
+
+    def _carry_history(self, new_key: str, old_ids: tuple[int, ...]) -> None:
+        """Copy the replaced cards' reviews onto the new card; it takes the state of whichever old
+        card was reviewed last (a rename carries the state as it was; a merge keeps the freshest)."""
+        new_id = self._scalar("SELECT id FROM cards WHERE key = ?", [new_key])
+        marks = ", ".join("?" for _ in old_ids)
+        self.db.execute(
+            "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+            "SELECT ?, rating, reviewed_at, duration_ms, "
+            "json_set(state_before, '$.card_id', ?), json_set(state_after, '$.card_id', ?), origin "
+            f"FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id",
+            [new_id, new_id, new_id, *old_ids],
+        )
+        latest = self.db.execute(
+            f"SELECT card_id FROM card_state WHERE card_id IN ({marks}) AND last_review IS NOT NULL "
+            "ORDER BY last_review DESC LIMIT 1",
+            list(old_ids),
+        ).fetchone()
+        if latest is not None:
+            self._states.write(self._states.get(latest[0]).with_changes(card_id=new_id))
+
+    @staticmethod
+    def _card_values(c: CardContent, deck_ids: dict[str, int]) -> tuple[Any, ...]:
+        return (
+            c.key, c.note_id, c.kind, c.ord, deck_ids[c.deck], c.question, c.answer,
+            json.dumps(list(c.sources), ensure_ascii=False), json.dumps(list(c.tags), ensure_ascii=False),
+            c.file, c.line, c.content_hash,
+        )
+
+    @staticmethod
+    def _provenance_values(c: CardContent) -> tuple[Any, ...]:
+        change = c.change
+        return (
+            date_to_db(c.verified), json.dumps([[s.name, s.version, s.pinned] for s in c.specs], ensure_ascii=False),
+            date_to_db(c.valid_from), date_to_db(c.valid_until),
+            change.kind if change else None, date_to_db(change.on) if change else None, change.reason if change else None,
+        )

@@ -1,0 +1,91 @@
+"""Small things a daily user meets: buried cards in the browser, the settings screen's discard
+prompt, the theme that stays chosen, undo from the congratulations screen, q back to the decks."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select
+
+from hcflash.tui.app import HcflashApp
+from hcflash.tui.screens.browse import BrowseScreen
+from hcflash.tui.screens.home import HomeScreen
+from hcflash.tui.screens.review import ReviewScreen
+from hcflash.tui.screens.settings import SettingsScreen
+from hcflash.tui.screens.summary import SummaryScreen
+
+
+async def test_a_buried_card_shows_as_buried_and_has_its_own_filter(make_app, tui_service):
+    card = tui_service.next_card()
+    tui_service.bury(card.id)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#results")
+        assert str(table.get_row(str(card.id))[3]) == "buried"
+        screen.query_one("#state-filter", Select).value = "buried"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 1
+
+
+async def test_cloze_siblings_are_told_apart_in_the_browser(make_app, tui_service):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        cloze = tui_service.store.cards.by_key("std-search#c1")
+        assert str(app.screen.query_one("#results").get_row(str(cloze.id))[1]) == "c1"
+
+
+async def test_leaving_settings_with_unsaved_edits_asks_first(make_app, tui_service):
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        app.screen.query_one("#set-new-per-day", Input).value = "9"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)  # kept, with the edit
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and tui_service.settings.new_per_day == 20
+
+
+async def test_the_chosen_theme_is_there_next_time(make_app, tui_service):
+    async with make_app().run_test() as pilot:
+        pilot.app.theme = "nord"
+        await pilot.pause()
+    async with HcflashApp(tui_service).run_test() as pilot:
+        await pilot.pause()
+        assert pilot.app.theme == "nord"
+
+
+async def test_the_last_answer_of_the_day_can_be_undone_from_the_summary(make_app, tui_service):
+    app = make_app(decks=["Interop::Rules"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        card = app.screen.card
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.card.id == card.id
+        assert tui_service.store.log.count() == 0 and tui_service.store.states.get(card.id).state == "new"
+
+
+async def test_q_leaves_the_review_for_the_deck_list(make_app):
+    app = make_app(start_review=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
