@@ -146,6 +146,31 @@ def test_reviews_done_in_anki_keep_ankis_due_dates_in_hcflash(world):
             assert (state.state, frame.anki_day(state.due)) == ("review", day)
 
 
+def test_a_fact_change_sends_the_card_back_to_relearning_in_anki_too(world):
+    with world.hcflash() as service:
+        oru = service.store.cards.by_key("std-oru").id
+        service.rate(oru, 3)
+    world.travel(minutes=11)
+    with world.hcflash() as service:
+        service.rate(oru, 3)  # graduated: due in a few days
+    world.sync()
+    world.travel(days=1)
+    path = world.decks / "standards.md"
+    path.write_text(path.read_text().replace(
+        "Source: [HL7 v2.5.1](https://www.hl7.org/), chapter 7\n",
+        "Source: [HL7 v2.5.1](https://www.hl7.org/), chapter 7\nChange: fact 2026-11-20 results moved to a new segment\n",
+    ).replace("results sit in OBX segments", "results sit in NEW segments"))
+    with world.hcflash() as service:
+        state = service.store.states.get(oru)
+        assert state.state == "relearning"  # hcflash's own deck sync did this, without a review
+    report = world.sync()
+    assert report.cards_rescheduled_in_anki == 1 and report.reviews_to_anki == 0
+    with world.anki() as col:
+        card = col.get_card(anki_cards_by_key(col)["std-oru"])
+        assert (card.type, card.queue, card.due) == (3, 1, int(state.due.timestamp()))
+    assert world.sync().nothing_to_do
+
+
 # -- what a sync leaves alone ------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from hcflash import schedule
 from hcflash.anki.keys import key_for_anki_card, note_id_from_guid
 from hcflash.anki.notetypes import CLOZE_MODEL_ID
 from hcflash.anki.review_merge import AnkiCardNow, ReviewPairing, RevlogRow, merge_card, millis, pair_reviews, revlog_row
-from hcflash.anki.scheduling import DayFrame
+from hcflash.anki.scheduling import DayFrame, anki_schedule
 from hcflash.anki.view import AnkiCard, CollectionView, memory_states, revlog_ids_between
 from hcflash.records import CardState, ReviewEntry, ReviewStamp, StoredCard
 from hcflash.settings import Settings
@@ -55,6 +55,7 @@ class ReviewPlan:
         self.deferred = 0
         self.from_retired = 0
         self.paired = 0
+        self.moved = 0
         self.seen_keys: set[str] = set()
 
     def pair(self, card: StoredCard, stamps: list[ReviewStamp], adding: set[str]) -> None:
@@ -101,6 +102,21 @@ class ReviewPlan:
                 self.from_retired += len(item.pairing.from_anki)
             by_id = {e.id: e for e in entries} | {e.id: e for e in merged.rewritten}
             self.push.extend((by_id[review_id], revlog_id, item.card.key) for review_id, revlog_id in item.to_anki)
+
+    def reschedule_moved(self, cards: list[StoredCard], states: dict[int, CardState]) -> None:
+        """Cards hcflash moved without a review (a fact change sends them back to relearning): Anki
+        gets their schedule too, unless it already shows it or the card has reviews to merge."""
+        merging = {item.card.id for item in self.open}
+        for card in cards:
+            anki_card = self.by_key.get(card.key)
+            if card.id in merging or anki_card is None or anki_card.original_deck_id != 0 or card.retired_at is not None:
+                continue
+            state = states[card.id]
+            wanted = anki_schedule(state.with_changes(suspended=False), self.frame, self.settings)
+            shown = (anki_card.type, anki_card.queue if anki_card.queue >= 0 else wanted.queue, anki_card.due)
+            if (wanted.type, wanted.queue, wanted.due) != shown:
+                self.schedules[card.key] = state
+                self.moved += 1
 
     def revlog_rows(self) -> list[RevlogRow]:
         """The reviews going to Anki, each under its own millisecond, or the next one free."""

@@ -108,7 +108,10 @@ class AnkiSync:
         stamps, adding = store.log.stamps(), {a.note_id for a in notes.adds}
         for card in cards:
             reviews.pair(card, stamps.get(card.id, []), adding)
-        reviews.merge(store.log.of_cards(reviews.cards_to_merge()), store.states.all())
+        states = store.states.all()
+        reviews.merge(store.log.of_cards(reviews.cards_to_merge()), states)
+        moved = set(store.log.moved_since_last_review())
+        reviews.reschedule_moved([c for c in cards if c.id in moved], states)
         revlog = reviews.revlog_rows()
         writes = StoreSyncWrites(
             new_reviews=tuple(reviews.new_reviews), rewritten=tuple(reviews.rewritten), states=tuple(reviews.states),

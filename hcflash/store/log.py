@@ -183,6 +183,18 @@ class ReviewLog(Table):
             [(json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.id) for e in entries],
         )
 
+    def moved_since_last_review(self) -> list[int]:
+        """Studied cards whose state is not the one their newest review left them in: moved by
+        something other than a rating (a fact change sends them back to relearning). Reset cards,
+        new again, are not counted."""
+        return [r[0] for r in self.db.conn.execute(
+            "SELECT s.card_id FROM card_state s JOIN review_log l ON l.card_id = s.card_id JOIN ("
+            "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
+            ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at "
+            "WHERE s.state != 'new' AND (s.state != json_extract(l.state_after, '$.state') "
+            "OR s.due IS NOT json_extract(l.state_after, '$.due')) ORDER BY s.card_id"
+        ).fetchall()]
+
     def last_states(self) -> dict[int, CardState]:
         """Each reviewed card's state as its newest review recorded it."""
         rows = self.db.conn.execute(
