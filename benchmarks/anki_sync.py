@@ -73,6 +73,7 @@ def anki_sync_rows(stores: dict[int, tuple[Path, Path]], size: int, repeat: int,
     reviews = min(NEW_REVIEWS, size // 5)  # a 1,000-card collection (--quick) has fewer cards to answer
     store_path, collection, package = _prepare(decks, db, work, reviews)
     reports = []
+    folders: list[Path] = []
 
     def sync_a_copy() -> None:
         folder = Path(tempfile.mkdtemp(dir=work))
@@ -81,11 +82,19 @@ def anki_sync_rows(stores: dict[int, tuple[Path, Path]], size: int, repeat: int,
         shutil.copy(collection, folder / "profile" / "collection.anki2")
         with Store.open(folder / "store.db") as store:
             reports.append(StudyService(store, [decks]).anki_sync(folder / "profile" / "collection.anki2"))
+        folders.append(folder)
+
+    def sync_again() -> None:  # the daily case: nothing new on either side
+        with Store.open(folders[-1] / "store.db") as store:
+            reports.append(StudyService(store, [decks]).anki_sync(folders[-1] / "profile" / "collection.anki2"))
 
     ours = timed(sync_a_copy, repeat)
     assert all(r.reviews_to_anki == reviews and r.reviews_from_anki == reviews for r in reports), reports[0]
+    again = timed(sync_again, repeat)
+    assert reports[-1].nothing_to_do, reports[-1]
     imports = timed(lambda: import_into_anki(package, work), repeat)
     return [
         Row(f"anki sync, {reviews:,} new reviews each side", f"{size:,}", median(ours), median(imports),
             "reported (vs Anki's import of the .apkg)"),
+        Row("anki sync with nothing new", f"{size:,}", median(again), median(imports), "reported (vs Anki's import of the .apkg)"),
     ]

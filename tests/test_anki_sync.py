@@ -17,7 +17,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from hcflash.anki.collection import find_collection  # noqa: E402
 from hcflash.anki.keys import key_for_anki_card, note_guid  # noqa: E402
-from hcflash.anki.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID  # noqa: E402
+from hcflash.anki.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID, NOTETYPE_VERSION, VERSION_KEY  # noqa: E402
 from hcflash.anki.review_merge import millis  # noqa: E402
 from hcflash.anki.scheduling import DayFrame  # noqa: E402
 from hcflash.cli import main  # noqa: E402
@@ -217,6 +217,41 @@ def test_the_learners_own_notes_styling_and_tags_are_left_alone(world):
         assert col.get_note(own.id).fields == own_fields
         assert col.models.get(BASIC_MODEL_ID)["css"] == ".card { font-size: 40px; }"
         assert col.decks.by_name("Interop::Standards")["desc"] == "<p>Messages and profiles, <strong>by the spec</strong>.</p>"
+
+
+def test_note_types_change_only_when_hcflashs_templates_are_newer(world):
+    world.sync()
+    with world.anki() as col:
+        basic = col.models.get(BASIC_MODEL_ID)
+        basic["tmpls"][0]["qfmt"] = "{{Front}} (as an older hcflash had it)"
+        basic[VERSION_KEY] = NOTETYPE_VERSION - 1
+        basic["css"] = ".card { color: teal; }"  # the learner's own styling
+        col.models.update_dict(basic)
+        cloze = col.models.get(CLOZE_MODEL_ID)
+        cloze["css"] = ".cloze { color: red; }"
+        col.models.update_dict(cloze)
+    report = world.sync()
+    assert report.notetypes_changed == ("hcflash Basic",)
+    with world.anki() as col:
+        basic = col.models.get(BASIC_MODEL_ID)
+        assert basic["tmpls"][0]["qfmt"] == "{{Front}}" and basic[VERSION_KEY] == NOTETYPE_VERSION
+        assert basic["css"] == ".card { color: teal; }"
+        assert col.models.get(CLOZE_MODEL_ID)["css"] == ".cloze { color: red; }"
+    assert world.sync().nothing_to_do
+
+
+def test_the_command_says_what_it_did_and_finds_the_profile(world, monkeypatch):
+    monkeypatch.setenv("ANKI_BASE", str(world.collection.parent.parent))
+
+    def run(*args: str):  # noqa: ANN202
+        return CliRunner().invoke(main, ["--db", str(world.db), "--decks", str(world.decks), "anki", "sync", *args])
+
+    dry = run("--dry-run")
+    assert dry.exit_code == 0 and "Would sync with" in dry.output and "Notes: 9 added" in dry.output
+    done = run()
+    assert done.exit_code == 0 and "Synced with" in done.output and "Anki backup:" in done.output
+    again = run("--profile", "User 1")
+    assert again.exit_code == 0 and "already in step, nothing to change" in again.output
 
 
 def test_a_card_removed_from_the_decks_is_retired_in_anki_never_deleted(world):
