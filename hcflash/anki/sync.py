@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,29 +29,30 @@ from hcflash.anki.apply import AnkiWrites, apply_to_anki
 from hcflash.anki.collection import backup, opened
 from hcflash.anki.export import cached_fields
 from hcflash.anki.html import markdown_html
-from hcflash.anki.note_plan import NotePlan, plan_descriptions, plan_notes
+from hcflash.anki.note_plan import plan_descriptions, plan_notes
 from hcflash.anki.notetypes import BASIC_FIELDS, CLOZE_FIELDS, CLOZE_MODEL_ID, needs_sync, outdated_notetypes
 from hcflash.anki.review_plan import ReviewPlan
 from hcflash.anki.scheduling import DayFrame
 from hcflash.anki.view import CollectionView, read_collection
 from hcflash.errors import AnkiError, HcflashError
-from hcflash.records import AnkiCollectionLink, AnkiSyncReport, StoredCard, StoreSyncWrites
+from hcflash.records import AnkiSyncReport, StoredCard, StoreSyncWrites
 from hcflash.settings import Settings
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
 
 
-@dataclass
+@dataclass(frozen=True)
 class SyncPlan:
+    """Everything one sync will write on each side, decided before anything is written."""
+
     sync_id: str
-    new_sync_id: bool
     frame: DayFrame
     anki: AnkiWrites
     store: StoreSyncWrites
     store_changed: bool
-    html: dict[str, dict[str, str]] = field(default_factory=dict)  # fields rendered for the first time
-    report: AnkiSyncReport | None = None
+    html: dict[str, dict[str, str]]  # fields rendered for the first time, for the store's cache
+    report: AnkiSyncReport
 
     @property
     def empty(self) -> bool:
@@ -66,13 +67,15 @@ class AnkiSync:
         self.col = col
 
     def run(self, path: Path, dry_run: bool = False, on_phase: Callable[[str], None] = lambda phase: None) -> AnkiSyncReport:
+        """Sync with the collection at `path`. `on_phase` hears "planned", "hcflash-written" (not yet
+        committed), "anki-written" (not yet committed), "anki-committed" and "done", in that order."""
         store, settings, now = self.col.store, self.col.settings, self.col.now()
         with opened(path) as anki, store.anki.locked():
             view = read_collection(anki)
             plan = self._plan(anki, view, path, now, settings)
             on_phase("planned")
             if dry_run or plan.empty:
-                return replace(plan.report, dry_run=dry_run)  # type: ignore[type-var]
+                return replace(plan.report, dry_run=dry_run)
             taken = backup(anki, path)
             store.anki.write(plan.sync_id, str(path), now, plan.store)
             if plan.html:
@@ -88,7 +91,7 @@ class AnkiSync:
         on_phase("done")
         self.col.review.forget_previews()
         self.col.limits.forget()
-        return replace(plan.report, backup=taken)  # type: ignore[type-var]
+        return replace(plan.report, backup=taken)
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -123,10 +126,8 @@ class AnkiSync:
         # hcflash's note types are added with its first note, and brought up to date once they are there.
         update_notetypes = needs_sync(versions) and bool(notes.adds or view.notetypes)
         anki_writes = AnkiWrites(sync_id, view.sync_id is None, versions, update_notetypes, notes, revlog, reviews.schedules)
-        plan = SyncPlan(sync_id, view.sync_id is None, frame, anki_writes, writes, store_changed,
-                        {k: v for k, v in html_cache.items() if k not in cached_keys})
-        plan.report = _report(path, plan, notes, reviews, view, settings, known)
-        return plan
+        report = _report(path, anki_writes, reviews, view, settings)
+        return SyncPlan(sync_id, frame, anki_writes, writes, store_changed, {k: v for k, v in html_cache.items() if k not in cached_keys}, report)
 
 
 def _rendered(cards: list[StoredCard], cache: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
@@ -155,8 +156,8 @@ def _deck_descriptions(anki: Any, names: dict[str, str]) -> dict[str, str]:  # n
     return out
 
 
-def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: ReviewPlan, view: CollectionView,
-            settings: Settings, known: AnkiCollectionLink | None) -> AnkiSyncReport:
+def _report(path: Path, anki: AnkiWrites, reviews: ReviewPlan, view: CollectionView, settings: Settings) -> AnkiSyncReport:
+    notes = anki.notes
     warnings = []
     if view.rollover_hour != settings.rollover_hour:
         warnings.append(
@@ -181,12 +182,12 @@ def _report(path: Path, plan: SyncPlan, notes: NotePlan, reviews: ReviewPlan, vi
         notes_revived=notes.revived_notes,
         cards_moved=moved,
         cards_suspended=len(notes.suspend),
-        notetypes_changed=outdated_notetypes(plan.anki.notetype_versions) if plan.anki.update_notetypes else (),
+        notetypes_changed=outdated_notetypes(anki.notetype_versions) if anki.update_notetypes else (),
         descriptions=len(notes.descriptions),
-        reviews_to_anki=len(plan.anki.revlog),
+        reviews_to_anki=len(anki.revlog),
         reviews_from_anki=len(reviews.new_reviews),
         reviews_paired=reviews.paired,
-        cards_rescheduled_in_anki=len(plan.anki.schedules),
+        cards_rescheduled_in_anki=len(anki.schedules),
         cards_updated_in_hcflash=len(reviews.states),
         reviews_of_retired=reviews.from_retired,
         unknown_cards=reviews.unknown_keys(),
