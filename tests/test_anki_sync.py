@@ -57,10 +57,13 @@ def world(tmp_path) -> World:
 def assert_in_step(world: World) -> int:
     """Both sides hold one history and one schedule: the same reviews of each card (rating, time),
     memory states within 0.5% (of the card in Anki and of Anki's own recomputation from its revlog),
-    and the same due date. Returns how many cards have reviews."""
+    the same due date, and hcflash's log and states in agreement (its doctor finds nothing). Returns
+    how many cards have reviews."""
     studied = 0
     with world.hcflash() as service, world.anki() as col:
         store, settings = service.store, service.settings
+        doctor = service.doctor(fix=False)
+        assert doctor.healthy, doctor  # each card's state is the one its newest review left
         frame = DayFrame.of(utcnow(), col.sched.today, settings)
         ids = anki_cards_by_key(col)
         for card in store.cards.every():
@@ -129,6 +132,24 @@ def three_rounds(tmp_path: Path, zone: str) -> None:
             history = service.store.log.of_card(service.store.cards.by_key(key).id)
             assert {e.origin for e in history} == {"hcflash", "anki"}
             assert [e.reviewed_at for e in history] == sorted(e.reviewed_at for e in history)
+
+
+def test_a_collection_set_up_from_an_export_is_recognized_review_for_review(world, tmp_path):
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    with world.hcflash() as service:
+        done = review_in_hcflash(service, [3, 1, 4, 2])
+        package = tmp_path / "setup.apkg"
+        service.export_anki(package)
+    with world.anki() as col:
+        col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+        ))
+    report = world.sync()
+    assert (report.notes_added, report.reviews_to_anki, report.reviews_from_anki) == (0, 0, 0)
+    assert report.reviews_paired == len(done)  # each exported review found in the revlog, none sent twice
+    assert assert_in_step(world) == len(done)
+    assert world.sync().nothing_to_do
 
 
 def test_reviews_done_in_anki_keep_ankis_due_dates_in_hcflash(world):
