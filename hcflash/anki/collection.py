@@ -70,6 +70,8 @@ def opened(path: Path) -> Iterator[Any]:
     from anki.collection import Collection
     from anki.errors import DBError
 
+    if not path.is_file():  # the library would make a new, empty collection there
+        raise AnkiError(f"{path}: no such Anki collection file")
     try:
         col = Collection(str(path))
     except DBError as exc:
