@@ -16,7 +16,7 @@ async def hcflash_first_card(db: str, decks: str) -> None:
     from hcflash.store import Store
     from hcflash.tui.app import HcflashApp
 
-    service = StudyService(Store.open(Path(db), exclusive=True), [Path(decks)])  # as `hcflash review` does
+    service = StudyService(Store.open(Path(db)), [Path(decks)])  # as `hcflash review` does
     report = service.sync()  # what `hcflash review` does before the app starts: a no-op here
     app = HcflashApp(service, sync_report=report, start_review=True)
     async with app.run_test(size=(80, 24)) as pilot:

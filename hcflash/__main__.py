@@ -1,3 +1,3 @@
-from hcflash.cli import main
+from hcflash.entry import main
 
 main()

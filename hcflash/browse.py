@@ -18,7 +18,8 @@ def fts_query(text: str) -> str | None:
 
 def browse(
     store: Store, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
-    state: str | None = None, limit: int = 500, now: datetime | None = None,
+    state: str | None = None, limit: int = 500, now: datetime | None = None, after_id: int = 0,
 ) -> list[BrowseRow]:
-    """Cards matching a full-text query (every word, as a prefix) and filters, in deck order."""
-    return store.cards.search(fts_query(query), decks, tag or None, state or None, limit, now)
+    """Cards matching a full-text query (every word, as a prefix) and filters, in the order they were
+    added, a page of `limit` at a time after card `after_id`."""
+    return store.cards.search(fts_query(query), decks, tag or None, state or None, limit, now, after_id)

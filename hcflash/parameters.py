@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hcflash import schedule
-
 if TYPE_CHECKING:
     from hcflash.optimize import FitResult, RetentionOutcome
     from hcflash.service import StudyService
@@ -23,6 +21,7 @@ class ParameterFitting:
 
     def optimize(self, dry_run: bool = False) -> FitResult:
         """Fit FSRS to this learner's reviews; keep the result only if it predicts them better."""
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
         from hcflash.optimize import fit, training_items
 
         s = self.col.settings
@@ -54,6 +53,7 @@ class ParameterFitting:
 
     def simulate(self) -> list[RetentionOutcome]:
         """Workload and knowledge after a year for a range of desired retentions, on this collection."""
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
         from hcflash.optimize import simulate_retention
 
         s = self.col.settings

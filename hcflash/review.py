@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from hcflash import schedule
 from hcflash.cards import front_and_back
 from hcflash.errors import ReviewError
 from hcflash.limits import NEW, REVIEW
@@ -167,6 +166,8 @@ class ReviewSession:
     def _outcomes(self, state: CardState, now: datetime) -> dict[int, CardState]:
         """The state each rating gives, computed once per card state: fsrs fuzzes at random, so the
         outcome the learner was shown is kept and stored as it was shown."""
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
+
         cached = self._previews.get(state.card_id)
         if cached is None or cached[0] != state:
             settings = self.col.settings
@@ -186,6 +187,8 @@ class ReviewSession:
     def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
         """Record a rating and bury the card's siblings; committed to disk before this returns. In a
         cram session nothing is written: the card goes to the back of the session on Again."""
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
+
         if rating not in schedule.RATINGS:
             raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
         if self.custom is not None and not self.custom.reschedules:
@@ -324,6 +327,8 @@ class ReviewSession:
         return "\n".join(part for part in (change.question, change.answer) if part) or None
 
     def card_info(self, card_id: int) -> CardInfo:
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
+
         card, state = self.col.store.cards.with_state(card_id)
         scheduler = schedule.make_scheduler(self.col.settings)
         return CardInfo(

@@ -194,9 +194,9 @@ class StudyService:
 
     def browse(
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
-        state: str | None = None, limit: int = 500,
+        state: str | None = None, limit: int = 500, after_id: int = 0,
     ) -> list[BrowseRow]:
-        return browse(self.store, query, decks, tag, state, limit, self.now())
+        return browse(self.store, query, decks, tag, state, limit, self.now(), after_id)
 
     def stats(self) -> Stats:
         now, s = self.now(), self.settings

@@ -21,7 +21,7 @@ def main() -> None:
     db, decks = Path(sys.argv[1]), Path(sys.argv[2])
     shared = "--shared" in sys.argv
     limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 10**9
-    store = Store.open(db, exclusive=not shared)
+    store = Store.open(db)
     service = StudyService(store, [decks])
     if not shared:
         service.save_settings(Settings(new_per_day=10_000, reviews_per_day=10_000))

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcflash import schedule
 from hcflash.records import AnkiSyncReport, CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
 
 if TYPE_CHECKING:
@@ -59,6 +58,7 @@ class AnkiBridge:
 
     def import_reviews(self, path: Path) -> ImportReport:
         """Merge reviews done in Anki into the log (no duplicates), then rebuild those cards' states."""
+        from hcflash import schedule  # fsrs loads on first use: start-up stays short
         from hcflash.anki.package import is_known, millis, read_package
 
         store, settings = self.col.store, self.col.settings

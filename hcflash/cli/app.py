@@ -26,13 +26,13 @@ class Session:
         self.deck_dirs = decks
         self._service: Any = None
 
-    def service(self, exclusive: bool = False) -> Any:
-        """The StudyService over the store; `exclusive` for a review session (see Store.open)."""
+    def service(self) -> Any:
+        """The StudyService over the store, opened on first use."""
         if self._service is None:
             from hcflash.service import StudyService
             from hcflash.store import Store
 
-            self._service = StudyService(Store.open(self.db_path, exclusive=exclusive), self.deck_dirs or None)
+            self._service = StudyService(Store.open(self.db_path), self.deck_dirs or None)
             self._service.daily_backup()
         return self._service
 

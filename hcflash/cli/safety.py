@@ -43,7 +43,7 @@ def restore(session: Session, file: Path, yes: bool) -> None:
     if not yes and not click.confirm(f"Replace {session.db_path} with {file}?", default=False):
         click.echo("Nothing changed.")
         return
-    safety = session.service(exclusive=True).restore(file)
+    safety = session.service().restore(file)
     click.echo(f"Restored {file}. The store as it was is saved at {safety}.")
 
 @main.command()
@@ -52,7 +52,7 @@ def restore(session: Session, file: Path, yes: bool) -> None:
 @handles_errors
 def doctor(session: Session, check_only: bool) -> None:
     """Check the store: SQLite integrity, orphan rows, card states that disagree with the review log."""
-    report = session.service(exclusive=True).doctor(fix=not check_only)
+    report = session.service().doctor(fix=not check_only)
     verb = "Would fix" if check_only else "Fixed"
     for problem in report.integrity:
         click.echo(f"Integrity: {problem}")

@@ -11,11 +11,30 @@ from hcflash.cli.app import Session, handles_errors, main
 
 
 @main.command()
+@click.option("--short", is_flag=True, help="One line for a shell prompt or tmux status line; reads the store without syncing.")
+@click.option("--json", "as_json", is_flag=True, help="The counts as JSON; reads the store without syncing.")
 @click.pass_obj
 @handles_errors
-def status(session: Session) -> None:
-    """What is due today, in one line per queue."""
+def status(session: Session, short: bool, as_json: bool) -> None:
+    """What is due today, in one line per queue.
+
+    With --short or --json it answers in a few milliseconds (it does not read the deck files), for
+    a shell prompt or a tmux status line:
+
+    \b
+      tmux:  set -g status-right '#(hcflash status --short)'
+      bash:  PS1='[$(hcflash status --short)] \\w \\$ '
+    """
     service = session.service()
+    if short or as_json:
+        counts = service.queue_counts()
+        if as_json:
+            import json
+
+            click.echo(json.dumps({"review": counts.review, "learning": counts.learning, "new": counts.new, "total": counts.total}))
+        else:
+            click.echo(f"{counts.review} due · {counts.learning} learning · {counts.new} new" if counts.total else "nothing due")
+        return
     service.sync()
     counts = service.queue_counts()
     _, day_end = service.day_bounds()
@@ -83,7 +102,7 @@ def review(
     """
     from hcflash.errors import ConfigError
 
-    service = session.service(exclusive=True)
+    service = session.service()
     report = service.sync()
     decks = [deck] if deck else None
     if deck and not any(d.name == deck for d in service.deck_counts()):

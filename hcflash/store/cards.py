@@ -10,12 +10,18 @@ from typing import Any
 from hcflash.errors import StoreError
 from hcflash.records import BrowseRow, CardChange, CardState, SpecRef, StoredCard
 from hcflash.store.base import Table, deck_filter
-from hcflash.store.codec import date_from_db, from_db, state_from_row, to_db
+from hcflash.store.codec import state_from_row
+from hcflash.store.timecodec import date_from_db, from_db, to_db
 
 CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
     c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,
     c.content_changed_at, c.retired_at, c.previous_question, c.previous_answer,
     c.verified, c.specs, c.valid_from, c.valid_until, c.change_kind, c.change_on, c.change_reason, c.retire_reason"""
+
+
+def _json_tuple(text: str | None) -> tuple:
+    """A JSON list as a tuple; most cards' specs are empty, and json.loads("[]") costs a call."""
+    return () if not text or text == "[]" else tuple(json.loads(text))
 
 
 def card_from_row(row: dict[str, Any]) -> StoredCard:
@@ -28,8 +34,8 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
         deck=row["deck"],
         question=row["question"],
         answer=row["answer"],
-        sources=tuple(json.loads(row["sources"])),
-        tags=tuple(json.loads(row["tags"])),
+        sources=_json_tuple(row["sources"]),
+        tags=_json_tuple(row["tags"]),
         file=row["file"],
         line=row["line"],
         content_hash=row["content_hash"],
@@ -40,12 +46,20 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
         previous_question=row["previous_question"],
         previous_answer=row["previous_answer"],
         verified=date_from_db(row["verified"]),
-        specs=tuple(SpecRef(*spec) for spec in json.loads(row["specs"] or "[]")),
+        specs=tuple(SpecRef(*spec) for spec in _json_tuple(row["specs"])),
         valid_from=date_from_db(row["valid_from"]),
         valid_until=date_from_db(row["valid_until"]),
         change=CardChange(row["change_kind"], date_from_db(row["change_on"]), row["change_reason"] or "")  # type: ignore[arg-type]
         if row["change_kind"] else None,
         retire_reason=row["retire_reason"],
+    )
+
+
+def _browse_row(r: dict[str, Any]) -> BrowseRow:
+    return BrowseRow(
+        id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
+        due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
+        buried_until=from_db(r["buried_until"]),
     )
 
 
@@ -97,17 +111,17 @@ class CardTable(Table):
 
     def search(
         self, match: str | None, decks: Sequence[str] | None, tag: str | None, state: str | None, limit: int,
-        now: datetime | None = None,
+        now: datetime | None = None, after_id: int = 0,
     ) -> list[BrowseRow]:
         """Rows for the card browser: FTS5 match (already escaped by the caller), plus filters.
-        `state` is a FSRS state, or "suspended", or "buried" (buried past `now`)."""
+        `state` is a FSRS state, or "suspended", or "buried" (buried past `now`).
+
+        Cards come in the order they were added (their id; deck-file order within a sync), one page
+        at a time after `after_id`. A full-text search walks the index in rowid order a chunk at a
+        time and filters each chunk, so it stops as soon as a page is full instead of joining and
+        sorting every match: a keystroke's search stays flat as the collection grows."""
         deck_sql, params = deck_filter(decks)
         where = [deck_sql, "c.retired_at IS NULL"]
-        join = ""
-        if match:
-            join = "JOIN cards_fts f ON f.rowid = c.id"
-            where.append("cards_fts MATCH ?")
-            params.append(match)
         if tag:
             where.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)")
             params.append(tag)
@@ -119,16 +133,28 @@ class CardTable(Table):
         elif state:
             where.append("s.state = ? AND s.suspended = 0")
             params.append(state)
-        sql = (
+        columns = (
             "SELECT c.id, c.key, c.question, d.name AS deck, s.state, s.due, s.stability, s.lapses, s.suspended, s.buried_until "
-            f"FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id {join} "
-            f"WHERE {' AND '.join(where)} ORDER BY c.file, c.line, c.ord LIMIT ?"
         )
-        return [
-            BrowseRow(
-                id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
-                due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),
-                buried_until=from_db(r["buried_until"]),
-            )
-            for r in self._rows(sql, [*params, limit])
-        ]
+        joins = "JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id"
+        if not match:
+            sql = f"{columns} FROM cards c {joins} WHERE {' AND '.join(where)} AND c.id > ? ORDER BY c.id LIMIT ?"
+            return [_browse_row(r) for r in self._rows(sql, [*params, after_id, limit])]
+        chunk = max(limit * 4, 200)
+        sql = (
+            f"{columns} FROM (SELECT rowid AS id FROM cards_fts WHERE cards_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?) m "
+            f"JOIN cards c ON c.id = m.id {joins} WHERE {' AND '.join(where)} ORDER BY c.id"
+        )
+        found: list[BrowseRow] = []
+        cursor = after_id
+        while len(found) < limit:
+            ids = [r[0] for r in self.db.conn.execute(
+                "SELECT rowid FROM cards_fts WHERE cards_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?", [match, cursor, chunk]
+            ).fetchall()]
+            if not ids:
+                break
+            found += [_browse_row(r) for r in self._rows(sql, [match, cursor, chunk, *params])]
+            cursor = ids[-1]
+            if len(ids) < chunk:
+                break
+        return found[:limit]

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from hcflash.records import DeckChange
 from hcflash.store.base import Table
-from hcflash.store.codec import date_from_db, date_to_db, from_db, to_db
+from hcflash.store.timecodec import date_from_db, date_to_db, from_db, to_db
 
 
 class ChangeLog(Table):

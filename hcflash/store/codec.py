@@ -1,34 +1,12 @@
-"""How records are written in the store: UTC timestamps as fixed-width ISO text, card states as
-columns and as the JSON snapshots of the review log. Only the store reads or writes this format."""
+"""How records are written in the store: card states as columns and as the JSON snapshots of the
+review log (times and dates as `timecodec` writes them). Only the store reads or writes this format."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from hcflash.records import CardState
-from hcflash.timeutil import as_utc
-
-
-def to_db(moment: datetime | None) -> str | None:
-    """Fixed-width UTC ISO text, so that string order is time order (the due-queue index relies on it)."""
-    if moment is None:
-        return None
-    return as_utc(moment).isoformat(timespec="microseconds")
-
-
-def from_db(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return as_utc(datetime.fromisoformat(text))
-
-
-def date_to_db(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def date_from_db(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+from hcflash.store.timecodec import from_db, to_db
 
 
 def state_row(state: CardState) -> dict[str, Any]:

@@ -49,12 +49,13 @@ class Store:
         self.anki = AnkiSyncTable(db, path, self.log, self.states)
 
     @classmethod
-    def open(cls, path: Path, exclusive: bool = False) -> Store:
+    def open(cls, path: Path) -> Store:
         """Open (creating if needed) and migrate a store.
 
-        `exclusive` is for review sessions: like Anki, the session holds the store for itself until
-        it closes, which makes each committed rating cheaper (no shared-memory locking) and lets a
-        second session say plainly that the store is in use instead of racing the first.
+        WAL mode and no exclusive lock, so readers never wait: `hcflash status`, `decks`, `stats` or
+        any SQLite tool in another terminal reads every committed rating while a review is open.
+        Writers take turns; a rating is compare-and-set (`ReviewLog.record`), so two sessions
+        rating the same card both count, one on top of the other.
         """
         path = Path(path)
         try:
@@ -63,14 +64,9 @@ class Store:
             conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS, check_same_thread=False)
             db = Database(conn)
             db.execute("PRAGMA foreign_keys = ON")
-            if exclusive:
-                db.execute("PRAGMA locking_mode = EXCLUSIVE")
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
-            if exclusive:
-                db.execute("BEGIN EXCLUSIVE")  # take the lock now, so a second session fails at once
-                db.execute("COMMIT")
             cls._check_version(db, path)
             if migrations.pending(db) and migrations.applied(db):
                 # An existing store about to change shape: keep a copy from before, as Anki does.
@@ -79,8 +75,8 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
-                    f"{path}: another hcflash session has this store open (a review in another terminal?); "
-                    "close it and try again"
+                    f"{path}: another hcflash process is writing to this store (a sync or a restore?); "
+                    "it did not finish within a few seconds: try again when it has"
                 ) from exc
             raise StoreError(f"{path}: not a usable hcflash store ({exc})") from exc
         except sqlite3.DatabaseError as exc:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from hcflash.records import FlagRow
 from hcflash.store.base import Table
-from hcflash.store.codec import from_db, to_db
+from hcflash.store.timecodec import from_db, to_db
 
 
 class FlagTable(Table):

@@ -14,8 +14,9 @@ from sqlite_utils import Database
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
 from hcflash.store.base import Table, deck_filter, write_failure
-from hcflash.store.codec import from_db, state_from_row, state_row, to_db
+from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
+from hcflash.store.timecodec import from_db, to_db
 
 
 class StateChanged(StoreError):
@@ -141,13 +142,17 @@ class ReviewLog(Table):
             ms("json_extract(state_after, '$.due')"),
         )
         grouped: dict[int, list[LoggedReview]] = {}
+        # Read in table order (a sequential scan, not a walk of the time index) and put each card's
+        # few reviews in time order after: the sort is stable, so equal times keep the log's order.
         rows = self.db.conn.execute(
             f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
             f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
-            "FROM review_log ORDER BY reviewed_at, id"
+            "FROM review_log ORDER BY id"
         ).fetchall()
         for row in rows:
             grouped.setdefault(row[0], []).append(LoggedReview(*row))
+        for reviews in grouped.values():
+            reviews.sort(key=lambda review: review.reviewed_ms)
         return grouped
 
     def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from hcflash.records import DeckRow
 from hcflash.store.base import Table, deck_filter
-from hcflash.store.codec import to_db
+from hcflash.store.timecodec import to_db
 
 
 class QueueQueries(Table):
@@ -59,7 +59,12 @@ class QueueQueries(Table):
         type in the order added (deck-file order within a sync). Walks idx_state_new_order: no sort
         of every new card is needed."""
         where, params = self._new_where(now, decks, exact)
-        sql = f"SELECT s.card_id {self._QUEUE_FROM} WHERE {where} ORDER BY s.sibling_rank, s.card_id LIMIT ?"
+        # INDEXED BY: the partial index already holds new cards in this order; without the hint the
+        # planner may pick idx_state_due and sort every new card.
+        sql = (
+            "SELECT s.card_id FROM card_state s INDEXED BY idx_state_new_order JOIN cards c ON c.id = s.card_id "
+            f"JOIN decks d ON d.id = c.deck_id WHERE {where} ORDER BY s.sibling_rank, s.card_id LIMIT ?"
+        )
         return [r[0] for r in self.db.conn.execute(sql, [*params, limit]).fetchall()]
 
     def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int, exact: bool = False) -> int:

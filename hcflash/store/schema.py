@@ -157,7 +157,16 @@ def m006_provenance_and_changes(db: Database) -> None:
 
 
 @migrations()
-def m007_anki_sync(db: Database) -> None:
+def m007_lighter_rating_writes(db: Database) -> None:
+    # A rating rewrites the card's state row and every index that covers it, and each page so
+    # written goes to the WAL before the commit's fsync. The new-card order index only serves new
+    # cards: made partial, it is left untouched when a learning or review card is rated.
+    db.execute("DROP INDEX idx_state_new_order")
+    db.execute("CREATE INDEX idx_state_new_order ON card_state(sibling_rank, card_id) WHERE state = 'new'")
+
+
+@migrations()
+def m008_anki_sync(db: Database) -> None:
     # Two-way sync with a learner's Anki collection (`hcflash anki sync`). Each collection is named by
     # the id hcflash keeps in its config, so a copy synced through AnkiWeb is still recognized.
     db.execute(

@@ -7,7 +7,8 @@ from datetime import datetime
 from hcflash.errors import StoreError
 from hcflash.records import CardState
 from hcflash.store.base import Table
-from hcflash.store.codec import from_db, state_from_row, state_row, to_db
+from hcflash.store.codec import state_from_row, state_row
+from hcflash.store.timecodec import from_db, to_db
 
 
 class StateTable(Table):

@@ -16,8 +16,8 @@ from hcflash.cards import sibling_rank
 from hcflash.records import CardChange, CardContent, SpecRef, provenance_key
 from hcflash.store.base import Table
 from hcflash.store.changes import ChangeLog
-from hcflash.store.codec import date_from_db, date_to_db, to_db
 from hcflash.store.states import StateTable
+from hcflash.store.timecodec import date_from_db, date_to_db, to_db
 from hcflash.sync import KnownCard, SyncPlan
 
 

@@ -89,3 +89,33 @@ async def test_q_leaves_the_review_for_the_deck_list(make_app):
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_browser_loads_a_page_at_a_time_as_the_learner_scrolls(tmp_path, clock):
+    from hcflash.service import StudyService
+    from hcflash.settings import Settings
+    from hcflash.store import Store
+
+    from ..conftest import basic_cards, write_deck
+
+    write_deck(tmp_path / "big", "big.md", basic_cards("big", 120))
+    with Store.open(tmp_path / "big.db") as store:
+        service = StudyService(store, [tmp_path / "big"], clock=clock)
+        service.save_settings(Settings(timezone="America/New_York", fuzz=False))
+        service.sync()
+        app = HcflashApp(service)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("b")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.screen.query_one("#results")
+            assert table.row_count == 40 and "40+ cards" in app.screen.sub_title
+            table.focus()
+            await pilot.press(*["down"] * 35)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert table.row_count == 80
+            await pilot.press(*["down"] * 40)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert table.row_count == 120 and app.screen.sub_title == "120 card(s)"

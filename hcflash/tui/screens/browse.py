@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,7 +21,7 @@ STATES = [
     ("New", "new"), ("Learning", "learning"), ("Review", "review"), ("Relearning", "relearning"),
     ("Suspended", "suspended"), ("Buried", "buried"),
 ]
-SHOWN = 500  # rows listed at once; the subtitle says when a search finds more
+PAGE = 40  # rows fetched at once (at least a screenful); the next page comes as the learner nears the end
 # (label, key, width); stability is left out below 100 columns so State and Due always fit.
 NARROW_COLUMNS = (("Card", "card", 4), ("Deck", "deck", 12), ("State", "state", 9), ("Due", "due", 10), ("Lap.", "lapses", 4))
 WIDE_COLUMNS = (("Card", "card", 4), ("Deck", "deck", 18), ("State", "state", 9), ("Due", "due", 10), ("Stab.", "stab", 7),
@@ -40,6 +40,9 @@ class BrowseScreen(HcflashScreen):
         super().__init__()
         self._rows: dict[int, BrowseRow] = {}
         self._columns = NARROW_COLUMNS
+        self._more = False
+        self.page = PAGE
+        self._filters: tuple[str, list[str] | None, str | None, str | None] = ("", None, None, None)
 
     def compose(self) -> ComposeResult:
         service = self.app.service
@@ -54,6 +57,7 @@ class BrowseScreen(HcflashScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.page = max(PAGE, self.app.size.height + 10)
         table = self.query_one(DataTable)
         self._columns = WIDE_COLUMNS if self.app.size.width >= 100 else NARROW_COLUMNS
         table.add_column("Question", key="q", width=self._question_width())
@@ -73,34 +77,57 @@ class BrowseScreen(HcflashScreen):
     def refresh_rows(self, keep_row: int | None = None) -> None:
         """Search again with the current query and filters, off the UI thread; a newer search
         cancels an older one, so typing is never held up by a stale query."""
+        self._filters = self._current_filters()
+        self.search(*self._filters, keep_row=keep_row)
+
+    def _current_filters(self) -> tuple[str, list[str] | None, str | None, str | None]:
         deck = self._value("#deck-filter")
-        self.search(
+        return (
             self.query_one("#search", Input).value,
             [deck] if deck else None,
             self.query_one("#tag-filter", Input).value.strip() or None,
             self._value("#state-filter"),
-            keep_row,
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
-    def search(self, query: str, decks: list[str] | None, tag: str | None, state: str | None, keep_row: int | None) -> None:
-        rows = self.app.service.browse(query, decks, tag, state, limit=SHOWN + 1)
+    def search(
+        self, query: str, decks: list[str] | None, tag: str | None, state: str | None, keep_row: int | None = None, after_id: int = 0,
+    ) -> None:
+        rows = self.app.service.browse(query, decks, tag, state, limit=self.page + 1, after_id=after_id)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_rows, rows, keep_row)
+            self.app.call_from_thread(self._show_rows, rows, keep_row, after_id)
 
-    def _show_rows(self, rows: list[BrowseRow], keep_row: int | None) -> None:
-        more = len(rows) > SHOWN
-        rows = rows[:SHOWN]
-        self._rows = {row.id: row for row in rows}
+    def _show_rows(self, rows: list[BrowseRow], keep_row: int | None, after_id: int = 0) -> None:
+        """The first page replaces the table; a later page (after_id) is appended to it."""
+        self._more = len(rows) > self.page
+        rows = rows[: self.page]
         table = self.query_one(DataTable)
-        table.clear()
+        if not after_id:
+            self._rows = {}
+            table.clear()
+        self._rows.update({row.id: row for row in rows})
         now = self.app.service.now()
         width = self._question_width()
         for row in rows:
             table.add_row(*self._cells(row, now, width), key=str(row.id))
-        self.sub_title = f"the first {SHOWN} cards: refine the search to see the rest" if more else f"{len(rows)} card(s)"
+        shown = len(self._rows)
+        self.sub_title = f"{shown}+ cards: scroll for more" if self._more else f"{shown} card(s)"
         if keep_row is not None and table.row_count:
             table.move_cursor(row=min(keep_row, table.row_count - 1))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._load_more_near(event.cursor_row)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        table = self.query_one(DataTable)
+        self._load_more_near(int(table.scroll_y) + table.size.height)
+
+    def _load_more_near(self, row: int) -> None:
+        """Near the end of what is loaded, fetch the next page: the table grows as the learner scrolls."""
+        table = self.query_one(DataTable)
+        if self._more and row >= table.row_count - 10 and self._rows:
+            self._more = False  # one page at a time
+            self.search(*self._filters, after_id=max(self._rows))
 
     def _cells(self, row: BrowseRow, now: datetime, width: int) -> tuple[Text, ...]:
         question = plain_text(cloze_plain(row.question))

@@ -225,7 +225,11 @@ class ReviewScreen(HcflashScreen):
             for widget_id in ("#divider", "#back", "#source"):
                 self.query_one(widget_id).display = True
         self._show_notice()
-        self.query_one(RatingBar).show_previews(self.service.preview(self.card.id))
+        custom = self.service.review.custom
+        if custom is not None and not custom.reschedules:
+            self.query_one(RatingBar).show_cram()
+        else:
+            self.query_one(RatingBar).show_previews(self.service.preview(self.card.id))
         self.refresh_bindings()
 
     @reports_errors  # a failed rating leaves the card on screen, to be rated again

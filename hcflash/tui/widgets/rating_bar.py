@@ -14,6 +14,17 @@ class RatingBar(Static):
     def show_prompt(self) -> None:
         self.update(Text.assemble(("Space", "bold"), " show answer"))
 
+    def show_cram(self) -> None:
+        """A cram session changes no schedule: the keys say what they do instead of intervals."""
+        parts: list[tuple[str, str] | str] = []
+        for rating, label in ((1, "Again: once more later"), (2, "Hard"), (3, "Good"), (4, "Easy")):
+            if parts:
+                parts.append("  ·  ")
+            parts.append((f"{rating} ", "dim"))
+            parts.append((label, _STYLES[rating]))
+        parts.append(("   (no schedule changes)", "dim"))
+        self.update(Text.assemble(*parts))
+
     def show_previews(self, previews: dict[int, Preview]) -> None:
         parts: list[tuple[str, str] | str] = []
         for rating, preview in previews.items():
