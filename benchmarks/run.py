@@ -297,13 +297,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 cards only, fewer repeats")
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 5, quick 3)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--only-hostile", action="store_true", help="only the hostile deck shapes at 1x and 10x")
+    parser.add_argument("--only", choices=["anki-sync", "hostile"], help="run one group of measurements only")
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    sync_size = 1_000 if args.quick else 10_000  # `anki sync` with 1,000 new reviews on each side
+    if args.only:
+        sizes = [sync_size]
     repeat = args.repeat or (3 if args.quick else 5)
     iterations = 100 if args.quick else 300
     started = time.perf_counter()
-    if args.only_hostile:
+    if args.only == "hostile":
         from benchmarks.hostile import hostile_rows
 
         print(render(hostile_rows(repeat), args.markdown))
@@ -311,30 +314,37 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hcflash-bench-") as tmp:
         work = Path(tmp)
         rows: list[Row] = []
-        for size in sizes:
-            rows += sync_rows(size, repeat, work)
+        if not args.only:
+            for size in sizes:
+                rows += sync_rows(size, repeat, work)
         stores = {}
         for size in sizes:
             folder = work / f"store-{size}"
             folder.mkdir()
             stores[size] = build_store(folder, size)
-        rows += review_rows(stores, repeat, work, iterations)
-        rows += reader_rows(stores, repeat, work)
-        rows += tui_rows(stores, repeat, work)
-    from benchmarks.hostile import hostile_rows
+        if not args.only:
+            rows += review_rows(stores, repeat, work, iterations)
+            rows += reader_rows(stores, repeat, work)
+        from benchmarks.anki_sync import anki_sync_rows
 
-    rows += hostile_rows(repeat)
+        rows += anki_sync_rows(stores, sync_size, repeat, work)
+        if not args.only:
+            rows += tui_rows(stores, repeat, work)
+    if not args.only:
+        from benchmarks.hostile import hostile_rows
+
+        rows += hostile_rows(repeat)
     print(f"hcflash benchmarks · {platform.python_implementation()} {platform.python_version()} · "
           f"{platform.machine()} · {sizes[-1]:,} cards max · {repeat} runs each · {time.perf_counter() - started:.0f} s")
     print(render(rows, args.markdown))
-    from benchmarks.optimize import optimize_rows
+    if not args.only:
+        from benchmarks.optimize import optimize_rows
 
-    print()
-    print("\n".join(optimize_rows([10_000] if args.quick else [10_000, 100_000], repeat)))
+        print()
+        print("\n".join(optimize_rows([10_000] if args.quick else [10_000, 100_000], repeat)))
     missed = [r for r in rows if not r.ok]
     if missed:
         print(f"{len(missed)} target(s) missed: " + ", ".join(f"{r.measurement} ({r.size})" for r in missed))
-
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,10 @@
 Wraps `fsrs.Scheduler` so the rest of hcflash never touches fsrs types. The result of `preview`
 is exactly what `rate` stores: fsrs fuzzes with the global random generator, so running the review
 again at rating time could give a different interval than the one the learner was shown.
+
+Time since the last review is counted in study days, as Anki counts it: fsrs alone counts 24-hour
+periods, so two reviews ten minutes apart across the rollover hour would be "the same day" to fsrs
+and "a day apart" to Anki, and the memory states would drift apart (`elapsed_study_days`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import fsrs
 
 from hcflash.records import CardState, StateName
 from hcflash.settings import Settings
-from hcflash.timeutil import as_utc
+from hcflash.timeutil import as_utc, next_study_day_start
 
 RATINGS = (1, 2, 3, 4)
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
@@ -46,7 +50,24 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
     )
 
 
-def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
+def elapsed_study_days(last_review: datetime, now: datetime, settings: Settings) -> int:
+    """Study days from `last_review` to `now`, exactly as Anki counts them for FSRS: whole 86,400-second
+    periods between the last review and the end of the study day containing `now` (Anki's
+    `next_day_at.elapsed_days_since(last_review_time)`). Reviews on one study day are 0 apart; a review
+    at 03:50 and one at 04:10, across a 4 a.m. rollover, are 1 apart."""
+    day_end = next_study_day_start(now, settings.rollover_hour, settings.tz)
+    return max(0, (as_utc(day_end) - as_utc(last_review)) // timedelta(days=1))
+
+
+def _fsrs_last_review(state: CardState, now: datetime, settings: Settings | None) -> datetime | None:
+    """The last review as fsrs should see it: moved so that fsrs's 24-hour count gives the study days
+    elapsed. Only the memory-state update reads it; the due date fsrs returns is `now` plus the interval."""
+    if state.last_review is None or settings is None:
+        return state.last_review
+    return now - timedelta(days=elapsed_study_days(state.last_review, now, settings))
+
+
+def _to_fsrs(state: CardState, now: datetime, settings: Settings | None = None) -> fsrs.Card:
     if state.state == "new":
         # card_id given explicitly: fsrs.Card() without one sleeps 1 ms to make a unique id.
         return fsrs.Card(card_id=state.card_id, state=fsrs.State.Learning, step=0, due=now)
@@ -57,7 +78,7 @@ def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
         stability=state.stability,
         difficulty=state.difficulty,
         due=state.due or now,
-        last_review=state.last_review,
+        last_review=_fsrs_last_review(state, now, settings),
     )
 
 
@@ -72,7 +93,7 @@ def review(
         # The clock moved backwards (a manual change, a VM resume): treat the review as happening
         # at the last review's moment rather than feeding FSRS a negative elapsed time.
         now = state.last_review
-    card, _log = scheduler.review_card(_to_fsrs(state, now), fsrs.Rating(rating), review_datetime=now)
+    card, _log = scheduler.review_card(_to_fsrs(state, now, settings), fsrs.Rating(rating), review_datetime=now)
     lapsed = state.state == "review" and rating == 1
     lapses = state.lapses + (1 if lapsed else 0)
     becomes_leech = lapsed and lapses >= settings.leech_threshold

@@ -24,6 +24,7 @@ from hcflash.locations import bundled_decks_dir, env_deck_dirs
 from hcflash.maintenance import Maintenance
 from hcflash.parameters import ParameterFitting
 from hcflash.records import (
+    AnkiSyncReport,
     BrowseRow,
     CardInfo,
     CustomStudy,
@@ -239,3 +240,8 @@ class StudyService:
 
     def import_anki(self, path: Path) -> ImportReport:
         return self.anki.import_reviews(path)
+
+    def anki_sync(
+        self, collection: Path, dry_run: bool = False, on_phase: Callable[[str], None] = lambda phase: None,
+    ) -> AnkiSyncReport:
+        return self.anki.sync_collection(collection, dry_run, on_phase)

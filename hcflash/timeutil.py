@@ -72,6 +72,11 @@ def next_study_day_start(now: datetime, rollover_hour: int, tz: tzinfo | None = 
     return _at_local_hour(today + timedelta(days=1), rollover_hour, tz)
 
 
+def study_day_bounds(day: date, rollover_hour: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """UTC start and end of the study day named by the local date `day` (it starts at the rollover)."""
+    return _at_local_hour(day, rollover_hour, tz), _at_local_hour(day + timedelta(days=1), rollover_hour, tz)
+
+
 def format_interval(delta: timedelta) -> str:
     """Anki-style short interval: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
     seconds = max(0, delta.total_seconds())

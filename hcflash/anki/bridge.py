@@ -1,5 +1,6 @@
-"""The collection's side of Anki export and import: what to export from the store, and how reviews
-done in Anki join the log (no duplicates; the affected cards' states replayed from the merged history)."""
+"""The collection's side of Anki export, import and sync: what to export from the store, how reviews
+done in Anki join the log (no duplicates; the affected cards' states replayed from the merged history),
+and the two-way sync with the learner's own collection."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hcflash.errors import AnkiError
-from hcflash.records import CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
+from hcflash.records import AnkiSyncReport, CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
@@ -39,7 +40,7 @@ class AnkiBridge:
         from hcflash.anki.library import require_anki
 
         require_anki("export")  # before importing the exporter, which needs the anki extra itself
-        from hcflash.anki.export import export_anki, remove_stale_exports
+        from hcflash.anki.export import export_anki, remove_stale_exports, trusted_cache
 
         if not out.parent.is_dir():
             raise AnkiError(f"{out}: the folder {out.parent} does not exist")
@@ -52,11 +53,21 @@ class AnkiBridge:
         store = self.col.store
         items = self.export_items(decks)
         on_start(len({i.card.note_id for i in items}))
-        html = store.html.cached()
+        html = trusted_cache(store.html.cached())
         known = set(html)
-        summary = export_anki(items, out, self.col.settings, self.col.now(), with_progress, advance, html)
+        summary = export_anki(
+            items, out, self.col.settings, self.col.now(), with_progress, advance, html, store.cards.deck_descriptions()
+        )
         store.html.save({key: fields for key, fields in html.items() if key not in known})
         return summary
+
+    def sync_collection(
+        self, path: Path, dry_run: bool = False, on_phase: Callable[[str], None] = lambda phase: None,
+    ) -> AnkiSyncReport:
+        """Two-way sync with the learner's own collection (`hcflash.anki.sync`)."""
+        from hcflash.anki.sync import AnkiSync
+
+        return AnkiSync(self.col).run(path, dry_run, on_phase)
 
     def import_reviews(self, path: Path) -> ImportReport:
         """Merge reviews done in Anki into the log (no duplicates), then rebuild those cards' states."""

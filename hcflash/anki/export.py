@@ -2,7 +2,8 @@
 
 A temporary collection gets hcflash's own note types (fixed ids, frozen fields), one note per hcflash
 note with a GUID derived from its id, and, with progress, each card's FSRS memory state, due date and
-review history as revlog rows, plus the FSRS parameters and desired retention in the deck options.
+review history as revlog rows, plus the FSRS parameters and desired retention in the deck options,
+and each deck's description.
 Anki's own package export then writes the file. Importing a newer export updates notes in place,
 because the GUIDs match and each note's modification time follows the card's last edit.
 """
@@ -14,52 +15,42 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-import fsrs
-
+from hcflash.anki.apply import deck_config_id
 from hcflash.anki.html import inline_html, markdown_html, resanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
 from hcflash.anki.notetypes import BASIC_FIELDS, BASIC_MODEL_ID, CLOZE_FIELDS, CLOZE_MODEL_ID, create_notetypes
+from hcflash.anki.scheduling import DayFrame, anki_schedule
 from hcflash.errors import AnkiError
 from hcflash.records import MAX_ANSWER_MS, CardState, ExportCard, ExportSummary, StoredCard
 from hcflash.settings import Settings
-from hcflash.stats import study_day
 
 
 def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa: ANN001
-    config = col.decks.add_config_returning_id(DECK_CONFIG_NAME)
-    conf = col.decks.get_config(config)
-    conf["desiredRetention"] = settings.desired_retention
-    conf["fsrsParams6"] = list(settings.fsrs_parameters or fsrs.scheduler.DEFAULT_PARAMETERS)
-    conf["new"]["delays"] = [s / 60 for s in settings.learning_steps]
-    conf["lapse"]["delays"] = [s / 60 for s in settings.relearning_steps]
-    conf["lapse"]["leechFails"] = settings.leech_threshold
-    conf["new"]["perDay"] = settings.new_per_day
-    conf["rev"]["perDay"] = settings.reviews_per_day
-    conf["rev"]["maxIvl"] = settings.maximum_interval
-    col.decks.update_config(conf)
+    config = deck_config_id(col, settings)
     for deck_id in deck_ids:
         deck = col.decks.get(deck_id)
         deck["conf"] = config
         col.decks.save(deck)
 
 
-def _cached_fields(first: StoredCard, cache: dict[str, dict[str, str]], rendered: set[str]) -> tuple[int, dict[str, str]]:
-    """Fields for a note, rendered once per content (and kind) and reused from `cache` after. HTML
-    that comes from the store's cache (not rendered in this run) is sanitized again: the store is a
-    file on disk, and nothing read from it reaches Anki unchecked."""
+def cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
+    """Fields for a note, rendered once per content (and kind) and reused from `cache` after; a cache
+    read from the store goes through `trusted_cache` first."""
     key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
     model_id = CLOZE_MODEL_ID if first.kind == "cloze" else BASIC_MODEL_ID
     if key not in cache:
         cache[key] = _fields(first)[1]
-        rendered.add(key)
-    elif key not in rendered:
-        cache[key] = resanitize({name: str(value) for name, value in cache[key].items()})
-        rendered.add(key)
     return model_id, dict(cache[key])
+
+
+def trusted_cache(stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The store's render cache, made as safe as freshly rendered HTML: the store is a file on disk,
+    and nothing read from it reaches Anki unchecked (`html.resanitize`)."""
+    return {key: resanitize({name: str(value) for name, value in fields.items()}) for key, fields in stored.items()}
 
 
 def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
@@ -78,12 +69,6 @@ def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
     }
 
 
-def _interval_days(due: datetime | None, since: datetime | None) -> int:
-    if due is None or since is None:
-        return 0
-    return max(1, round((due - since) / timedelta(days=1)))
-
-
 def _revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
     """Anki's revlog interval: days for review cards, negative seconds for (re)learning steps."""
     if state == "new" or due_ms is None:
@@ -93,7 +78,6 @@ def _revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
     return -max(1, (due_ms - at_ms) // 1000)
 
 
-DECK_CONFIG_NAME = "hcflash"
 _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 
 
@@ -125,6 +109,7 @@ def export_anki(
     with_progress: bool = True,
     advance: Callable[[int], None] = lambda n: None,
     html_cache: dict[str, dict[str, str]] | None = None,
+    descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
     """Write `items` to an .apkg at `out`; `advance(n)` is told as notes are done (for a progress bar).
 
@@ -136,7 +121,6 @@ def export_anki(
     from anki.collection import Collection, ExportAnkiPackageOptions
 
     cache = {} if html_cache is None else html_cache
-    rendered: set[str] = set()
     notes: dict[str, list[ExportCard]] = {}
     for item in items:
         notes.setdefault(item.card.note_id, []).append(item)
@@ -161,7 +145,7 @@ def export_anki(
                     first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
                     if first.deck not in deck_ids:
                         deck_ids[first.deck] = col.decks.id(first.deck)
-                    model_id, fields = _cached_fields(first, cache, rendered)
+                    model_id, fields = cached_fields(first, cache)
                     if any(i.card.kind == "reverse" for i in group):
                         fields["Reverse"] = "y"
                     names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS
@@ -176,6 +160,11 @@ def export_anki(
                     requests.append(notes_pb2.AddNoteRequest(note=note, deck_id=deck_ids[first.deck]))
                 col._backend.add_notes(requests=requests)
                 advance(len(requests))
+            for name, deck_id in deck_ids.items():
+                if (descriptions or {}).get(name):
+                    deck = col.decks.get(deck_id)
+                    deck["desc"] = markdown_html(descriptions[name])  # type: ignore[index]
+                    col.decks.save(deck)
             note_rows = {guid: nid for nid, guid in col.db.all("SELECT id, guid FROM notes")}
             written: list[int] = []
 
@@ -217,25 +206,19 @@ def _with_parents(names: dict[str, int]) -> list[str]:
     return sorted(full)
 
 
-def _card_row(anki_id: int, state: CardState, position: int, today_anki: int, today_day, settings: Settings) -> tuple:  # noqa: ANN001
+def _card_row(anki_id: int, state: CardState, position: int, frame: DayFrame, settings: Settings) -> tuple:
     """(type, queue, due, ivl, factor, reps, lapses, left, data, id) for Anki's cards table."""
-    if state.state == "new":
-        return (0, -1 if state.suspended else 0, position, 0, 0, 0, 0, 0, "", anki_id)
-    data = ""
-    if state.stability is not None and state.difficulty is not None:
-        # Anki keeps the FSRS memory state in the card's data column, as {"s": ..., "d": ...}.
-        data = json.dumps({"s": round(state.stability, 4), "d": round(state.difficulty, 4)}, separators=(",", ":"))
-    if state.state == "review":
-        due_day = study_day(state.due, settings.rollover_hour, settings.tz)  # type: ignore[arg-type]
-        kind, queue, due = 2, 2, today_anki + (due_day - today_day).days
-        ivl, left = _interval_days(state.due, state.last_review), 0
-    else:
-        steps = settings.learning_steps if state.state == "learning" else settings.relearning_steps
-        kind, queue = (1 if state.state == "learning" else 3), 1
-        due = int(state.due.timestamp()) if state.due else 0
-        left = max(1, len(steps) - (state.step or 0))
-        ivl = max(1, round(state.stability or 1)) if state.state == "relearning" else 0
-    return (kind, -1 if state.suspended else queue, due, ivl, 2500, state.reps, state.lapses, left, data, anki_id)
+    plan = anki_schedule(state, frame, settings, position)
+    if plan.type == 0:
+        return (0, plan.queue, position, 0, 0, 0, 0, 0, "", anki_id)
+    data: dict[str, float | int] = {}
+    if plan.stability is not None and plan.difficulty is not None:
+        # Anki keeps the FSRS memory state and the last review time in the card's data column.
+        data = {"s": round(plan.stability, 4), "d": round(plan.difficulty, 4)}
+    if plan.last_review_secs is not None:
+        data["lrt"] = plan.last_review_secs
+    text = json.dumps(data, separators=(",", ":")) if data else ""
+    return (plan.type, plan.queue, plan.due, plan.ivl, 2500, plan.reps, plan.lapses, plan.left, text, anki_id)
 
 
 def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: dict[str, int], now: datetime,  # noqa: ANN001
@@ -243,8 +226,7 @@ def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: 
     cards_by_note: dict[int, dict[int, int]] = {}
     for card_id, nid, ord_ in col.db.all("SELECT id, nid, ord FROM cards"):
         cards_by_note.setdefault(nid, {})[ord_] = card_id
-    today_anki = col.sched.today
-    today_day = study_day(now, settings.rollover_hour, settings.tz)
+    frame = DayFrame.of(now, col.sched.today, settings)
     card_rows, revlog_rows = [], []
     used_ids: set[int] = set()
     for position, (note_id, group) in enumerate(groups):
@@ -253,7 +235,7 @@ def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: 
             anki_id = anki_cards.get(anki_ord(item.card))
             if anki_id is None:
                 continue
-            card_rows.append(_card_row(anki_id, item.state, position, today_anki, today_day, settings))
+            card_rows.append(_card_row(anki_id, item.state, position, frame, settings))
             for review in item.reviews:
                 revlog_id = review.reviewed_ms
                 while revlog_id in used_ids:  # Anki needs unique ids; same-millisecond reviews move by 1 ms

@@ -1,4 +1,4 @@
-"""Anki export and import."""
+"""Anki export, import and two-way sync."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hcflash.cli.app import Session, handles_errors, main
+from hcflash.records import AnkiSyncReport
 
 
 @main.group("export")
@@ -92,3 +93,68 @@ def import_anki_command(session: Session, package: Path) -> None:
         click.echo(f"Skipped {len(report.unknown_notes)} note(s) not made by hcflash.")
     if report.unknown_cards:
         click.echo(f"Skipped reviews of {len(report.unknown_cards)} card(s) no longer in the decks: {', '.join(report.unknown_cards[:5])}")
+
+
+@main.group("anki")
+def anki_group() -> None:
+    """Keep your own Anki collection in step with hcflash."""
+
+
+@anki_group.command("sync")
+@click.option("--collection", type=click.Path(dir_okay=False, path_type=Path), help="The collection.anki2 file to sync with.")
+@click.option("--profile", help="The Anki profile whose collection to sync with (default: the only one).")
+@click.option("--dry-run", is_flag=True, help="Say what would change on each side; change nothing.")
+@click.pass_obj
+@handles_errors
+def anki_sync_command(session: Session, collection: Path | None, profile: str | None, dry_run: bool) -> None:
+    """Sync with your Anki collection, both ways. Close Anki first.
+
+    New cards are added to Anki and changed ones updated in place; cards removed from the decks are
+    tagged hcflash::retired and suspended, never deleted. Reviews done on either side reach the other,
+    each once, and every card keeps the due date the side you reviewed it on last gave it. Your own
+    notes, decks and note-type styling in Anki are left alone. Anki's own backup of the collection is
+    taken before anything is written. AnkiWeb then carries it all to AnkiDroid or AnkiMobile.
+
+    \b
+    Examples:
+      hcflash anki sync                       the only profile in Anki's folder
+      hcflash anki sync --profile "User 1"
+      hcflash anki sync --collection ~/anki/collection.anki2 --dry-run
+    """
+    from hcflash.anki.collection import find_collection
+
+    path = find_collection(collection, profile)
+    service = session.service()
+    service.sync()
+    report = service.anki_sync(path, dry_run=dry_run)
+    for line in sync_report_lines(report):
+        click.echo(line)
+
+
+def sync_report_lines(report: AnkiSyncReport) -> list[str]:
+    """What a sync did, in a few lines (what it would do, with --dry-run)."""
+    verb = "Would sync" if report.dry_run else "Synced"
+    if report.nothing_to_do:
+        lines = [f"{report.collection}: already in step, nothing to change."]
+    else:
+        lines = [f"{verb} with {report.collection}" + (f" (Anki backup: {report.backup})" if report.backup else "")]
+        lines.append(
+            f"Notes: {report.notes_added} added, {report.notes_updated} updated, {report.notes_retired} retired, "
+            f"{report.notes_revived} revived; {report.cards_moved} card(s) moved to their deck, {report.cards_suspended} suspended"
+        )
+        lines.append(
+            f"Reviews: {report.reviews_to_anki} sent to Anki, {report.reviews_from_anki} brought into hcflash"
+            + (f", {report.reviews_paired} found on both sides" if report.reviews_paired else "")
+            + f"; {report.cards_rescheduled_in_anki} card(s) rescheduled in Anki, {report.cards_updated_in_hcflash} in hcflash"
+        )
+        if report.notetypes_changed:
+            lines.append(f"Note types added or updated: {', '.join(report.notetypes_changed)}")
+        if report.descriptions:
+            lines.append(f"Deck descriptions written: {report.descriptions}")
+    if report.reviews_of_retired:
+        lines.append(f"{report.reviews_of_retired} review(s) were of cards no longer in the decks; their history keeps them.")
+    if report.unknown_cards:
+        lines.append(f"Skipped reviews of {len(report.unknown_cards)} card(s) hcflash does not know: {', '.join(report.unknown_cards[:5])}")
+    lines.extend(f"Left alone: {text}" for text in report.skipped)
+    lines.extend(f"warning: {text}" for text in report.warnings)
+    return lines

@@ -4,6 +4,7 @@ They hold data only. Deciding functions live beside the noun they decide about (
 `schedule`, `sync`); the store turns rows into these records and back.
 """
 
+from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
 from hcflash.records.card import (
     MAX_ANSWER_MS,
     RATING_NAMES,
@@ -13,12 +14,13 @@ from hcflash.records.card import (
     LoggedRating,
     LoggedReview,
     ReviewEntry,
+    ReviewStamp,
     StateName,
     StoredCard,
     provenance_key,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
 from hcflash.records.study import (
     BrowseRow,
     CardInfo,
@@ -35,6 +37,9 @@ from hcflash.records.study import (
 
 __all__ = [
     "MAX_ANSWER_MS",
+    "AnkiCollectionLink",
+    "AnkiNoteLink",
+    "AnkiSyncReport",
     "BrowseRow",
     "CardChange",
     "CardContent",
@@ -62,10 +67,12 @@ __all__ = [
     "RATING_NAMES",
     "ReviewCard",
     "ReviewEntry",
+    "ReviewStamp",
     "SessionSummary",
     "SpecRef",
     "StateName",
     "StoredCard",
+    "StoreSyncWrites",
     "UndoStep",
     "provenance_key",
     "SyncReport",

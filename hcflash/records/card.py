@@ -131,6 +131,16 @@ class ReviewEntry:
 
 
 @dataclass(frozen=True)
+class ReviewStamp:
+    """A review without its state snapshots: enough to tell whether another log holds it too."""
+
+    id: int
+    card_id: int
+    rating: int
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True)
 class LoggedRating:
     """A rating and when it was given, with the card's state before it: what the stats count."""
 

@@ -117,3 +117,37 @@ class ExportSummary:
     cards: int
     reviews: int
     path: Path
+
+
+@dataclass(frozen=True)
+class AnkiSyncReport:
+    """What `hcflash anki sync` did (or, with --dry-run, would do) on each side."""
+
+    collection: Path
+    dry_run: bool = False
+    backup: Path | None = None
+    notes_added: int = 0
+    notes_updated: int = 0
+    notes_retired: int = 0
+    notes_revived: int = 0
+    cards_moved: int = 0
+    cards_suspended: int = 0
+    notetypes_changed: tuple[str, ...] = ()
+    descriptions: int = 0
+    reviews_to_anki: int = 0
+    reviews_from_anki: int = 0
+    reviews_paired: int = 0  # reviews found on both sides that the store had not yet paired
+    cards_rescheduled_in_anki: int = 0
+    cards_updated_in_hcflash: int = 0
+    reviews_of_retired: int = 0
+    unknown_cards: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (
+            self.notes_added or self.notes_updated or self.notes_retired or self.notes_revived or self.cards_moved
+            or self.cards_suspended or self.notetypes_changed or self.descriptions or self.reviews_to_anki
+            or self.reviews_from_anki or self.reviews_paired or self.cards_rescheduled_in_anki or self.cards_updated_in_hcflash
+        )

@@ -96,6 +96,15 @@ class CardTable(Table):
         )
         return [card_from_row(r) for r in rows]
 
+    def every(self) -> list[StoredCard]:
+        """Every card, retired ones too, in deck-file order: what an Anki sync mirrors."""
+        rows = self._rows(f"SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id ORDER BY c.file, c.line, c.ord")
+        return [card_from_row(r) for r in rows]
+
+    def deck_descriptions(self) -> dict[str, str]:
+        """Each deck's description from its front matter, for decks that have one."""
+        return {r["name"]: r["description"] for r in self._rows("SELECT name, description FROM decks WHERE description != ''")}
+
     def count(self, include_retired: bool = False) -> int:
         where = "" if include_retired else " WHERE retired_at IS NULL"
         return int(self._scalar("SELECT COUNT(*) FROM cards" + where))

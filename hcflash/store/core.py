@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from hcflash.backups import backup_path
 from hcflash.errors import StoreError
+from hcflash.store.anki_sync import AnkiSyncTable
 from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri, store_failure, transaction
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
@@ -48,6 +49,7 @@ class Store:
         self.flags = FlagTable(db, path)
         self.html = HtmlCache(db, path)
         self.integrity = IntegrityChecks(db, path)
+        self.anki = AnkiSyncTable(db, path, self.log, self.states)
 
     @classmethod
     def open(cls, path: Path, create_folder: bool = True) -> Store:

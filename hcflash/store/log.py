@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hcflash.errors import StoreError
-from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry
+from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
 from hcflash.store.base import Table, deck_filter, transaction
 from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
@@ -97,6 +97,25 @@ class ReviewLog(Table):
             grouped.setdefault(entry.card_id, []).append(entry)
         return grouped
 
+    def stamps(self) -> dict[int, list[ReviewStamp]]:
+        """Every review without its snapshots, by card, oldest first: cheap enough to read whole."""
+        grouped: dict[int, list[ReviewStamp]] = {}
+        for log_id, card_id, rating, at in self._query(
+            "SELECT id, card_id, rating, reviewed_at FROM review_log ORDER BY reviewed_at, id"
+        ):
+            grouped.setdefault(card_id, []).append(ReviewStamp(log_id, card_id, rating, from_db(at)))  # type: ignore[arg-type]
+        return grouped
+
+    def of_cards(self, card_ids: list[int]) -> dict[int, list[ReviewEntry]]:
+        """The full reviews of these cards, by card, oldest first."""
+        grouped: dict[int, list[ReviewEntry]] = {card_id: [] for card_id in card_ids}
+        for start in range(0, len(card_ids), 500):
+            chunk = card_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._rows(f"SELECT * FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id", chunk):
+                grouped[row["card_id"]].append(self._entry(row))
+        return grouped
+
     def for_export(self) -> dict[int, list[LoggedReview]]:
         """Every review, light: SQLite pulls the few state fields out of the JSON snapshots and turns
         the stored UTC times into epoch milliseconds."""
@@ -137,6 +156,36 @@ class ReviewLog(Table):
             )
             for state in states:
                 self._states.save(state)
+
+    def insert(self, entry: ReviewEntry) -> int:
+        """One review from elsewhere, for a caller already inside a transaction; returns its log id."""
+        cur = self.db.conn.execute(
+            "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [entry.card_id, entry.rating, to_db(entry.reviewed_at), entry.duration_ms,
+             json.dumps(state_row(entry.before)), json.dumps(state_row(entry.after)), entry.origin],
+        )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def rewrite_snapshots(self, entries: list[ReviewEntry]) -> None:
+        """New state snapshots for existing reviews (an earlier review arrived from elsewhere); the
+        rating, its time and its origin never change."""
+        self.db.conn.executemany(
+            "UPDATE review_log SET state_before = ?, state_after = ? WHERE id = ?",
+            [(json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.id) for e in entries],
+        )
+
+    def moved_since_last_review(self) -> list[int]:
+        """Studied cards whose state is not the one their newest review left them in: moved by
+        something other than a rating (a fact change sends them back to relearning). Reset cards,
+        new again, are not counted."""
+        return [r[0] for r in self._query(
+            "SELECT s.card_id FROM card_state s JOIN review_log l ON l.card_id = s.card_id JOIN ("
+            "  SELECT card_id, MAX(reviewed_at) AS at FROM review_log GROUP BY card_id"
+            ") last ON last.card_id = l.card_id AND last.at = l.reviewed_at "
+            "WHERE s.state != 'new' AND (s.state != json_extract(l.state_after, '$.state') "
+            "OR s.due IS NOT json_extract(l.state_after, '$.due')) ORDER BY s.card_id"
+        )]
 
     def last_states(self) -> dict[int, CardState]:
         """Each reviewed card's state as its newest review recorded it."""

@@ -163,3 +163,41 @@ def m007_lighter_rating_writes(db: Database) -> None:
     # cards: made partial, it is left untouched when a learning or review card is rated.
     db.execute("DROP INDEX idx_state_new_order")
     db.execute("CREATE INDEX idx_state_new_order ON card_state(sibling_rank, card_id) WHERE state = 'new'")
+
+
+@migrations()
+def m008_anki_sync(db: Database) -> None:
+    # Two-way sync with a learner's Anki collection (`hcflash anki sync`). Each collection is named by
+    # the id hcflash keeps in its config, so a copy synced through AnkiWeb is still recognized.
+    db.execute(
+        """CREATE TABLE anki_collections (
+            id TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            synced_at TEXT NOT NULL,
+            decks TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    # Which hcflash review is which revlog row of that collection (a revlog id is its epoch-ms
+    # time), and when it was synced: each review crosses once, in either direction.
+    db.execute(
+        """CREATE TABLE anki_review_links (
+            collection_id TEXT NOT NULL REFERENCES anki_collections(id),
+            review_id INTEGER NOT NULL REFERENCES review_log(id) ON DELETE CASCADE,
+            revlog_id INTEGER NOT NULL,
+            synced_at TEXT NOT NULL,
+            PRIMARY KEY (collection_id, review_id),
+            UNIQUE (collection_id, revlog_id)
+        )"""
+    )
+    # What hcflash last set on each note there: its deck and tags (so the learner's own moves and tags
+    # are told apart from hcflash's) and whether hcflash retired it (tagged and suspended).
+    db.execute(
+        """CREATE TABLE anki_note_links (
+            collection_id TEXT NOT NULL REFERENCES anki_collections(id),
+            note_id TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (collection_id, note_id)
+        )"""
+    )

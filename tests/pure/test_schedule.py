@@ -90,13 +90,13 @@ def test_a_rating_outside_one_to_four_is_refused(scheduler):
 
 
 def test_review_previews_keep_hard_good_easy_at_least_a_day_apart(scheduler):
-    # A card learned yesterday: FSRS alone may give Hard, Good and Easy the same one-day interval.
+    # A card learned yesterday (one study day ago): FSRS alone may give Hard and Good the same interval.
     learned = schedule.review(scheduler, CardState(card_id=1), 3, T0, SETTINGS)
     learned = schedule.review(scheduler, learned, 3, learned.due, SETTINGS)
-    low = learned.with_changes(stability=0.4, due=T0 + timedelta(days=1))
+    low = learned.with_changes(stability=0.1, due=T0 + timedelta(days=1))
     raw = {r: schedule.review(scheduler, low, r, T0 + timedelta(days=1), SETTINGS) for r in schedule.RATINGS}
     days = {r: (raw[r].due - raw[r].last_review).days for r in (2, 3, 4)}
-    assert days[2] == days[3] == 1  # the tie a learner saw: "Hard 1d · Good 1d"
+    assert days[2] == days[3] == 2  # the tie a learner saw: "Hard 2d · Good 2d"
     previews = schedule.preview(scheduler, low, T0 + timedelta(days=1), SETTINGS)
     shown = [(previews[r].due - previews[r].last_review).days for r in (2, 3, 4)]
     assert shown[0] < shown[1] < shown[2]
@@ -116,3 +116,36 @@ def test_intervals_at_the_maximum_may_tie():
     card = CardState(card_id=1, state="review", stability=50.0, difficulty=5.0, due=T0, last_review=T0 - timedelta(days=2), reps=3)
     previews = schedule.preview(scheduler, card, T0, capped)
     assert {(previews[r].due - T0).days for r in (3, 4)} == {2}
+
+
+# -- elapsed time in study days, as Anki counts it ---------------------------------------------
+
+NEW_YORK = Settings(fuzz=False, timezone="America/New_York")  # rollover 4 a.m. local
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=NEW_YORK.tz).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("last", "now", "days"),
+    [
+        ("2026-03-02 03:50", "2026-03-02 04:10", 1),  # twenty minutes, across the rollover hour
+        ("2026-03-02 04:10", "2026-03-03 03:50", 0),  # almost 24 hours, one study day
+        ("2026-03-02 09:00", "2026-03-03 08:00", 1),  # 23 hours, two study days
+        ("2026-03-02 09:00", "2026-03-05 05:00", 3),
+    ],
+)
+def test_elapsed_time_is_counted_in_study_days_in_the_learners_zone(last, now, days):
+    assert schedule.elapsed_study_days(local(last), local(now), NEW_YORK) == days
+
+
+def test_a_review_across_the_rollover_hour_is_a_day_later_for_fsrs():
+    scheduler = schedule.make_scheduler(NEW_YORK)
+    learned = schedule.review(scheduler, CardState(card_id=1), 3, local("2026-03-02 03:40"), NEW_YORK)
+    same_day = schedule.review(scheduler, learned, 3, local("2026-03-02 03:55"), NEW_YORK)
+    next_day = schedule.review(scheduler, learned, 3, local("2026-03-02 04:05"), NEW_YORK)
+    # Fifteen and twenty-five minutes later: fsrs alone would count both as the same day.
+    assert same_day.stability == pytest.approx(scheduler._short_term_stability(stability=learned.stability, rating=fsrs.Rating.Good))
+    assert next_day.stability > same_day.stability
+    assert next_day.due - local("2026-03-02 04:05") == timedelta(days=round(next_day.stability))  # due is now + interval
