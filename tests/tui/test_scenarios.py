@@ -1,8 +1,10 @@
 """A learner's month, driven through the real app: the bundled decks, a fake clock, ratings chosen at
 random from a seed, and after every key what the learner would check.
 
-Each simulated day opens the app straight into review (as `hcflash review` does) and studies until
-the day's queue is done or 40 cards were answered. After every key the test asserts:
+Each simulated day opens the app straight into review (as `hcflash review` or `hcflash review DECK`
+does) and studies until the day's queue is done or 40 cards were answered. The learner studies all
+decks on some days and one deck on others, in turn (smallest first), so every deck's later cards (a reversed card
+comes after its note's forward card) reach the screen within the month. After every key the test asserts:
 - before the reveal a question is on screen and no answer; after it, the answer (a cloze's blank filled in);
 - no sibling of a card already seen that day appears (burying, and "card type, then order added");
 - the counts line equals `hcflash status` computed from a second connection to the same store;
@@ -95,9 +97,15 @@ async def test_a_month_of_daily_review_over_the_bundled_decks(month):
     rng = random.Random(2026)
     studied_kinds: Counter[str] = Counter()
     undos = answers = 0
+    # Smallest decks first: they are the ones a learner finishes, reaching their reversed cards.
+    children = sorted((row for row in service.deck_counts() if row.name.count("::") == 1), key=lambda row: row.total)
+    deck_names = [row.name for row in children]
+    assert len(deck_names) > 1
     for day in range(DAYS):
         seen_notes: dict[str, str] = {}
-        app = HcflashApp(service, start_review=True)
+        turn = day % (len(deck_names) + 1)
+        selection = None if turn == 0 else [deck_names[turn - 1]]
+        app = HcflashApp(service, decks=selection, start_review=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             answered = 0
@@ -105,7 +113,7 @@ async def test_a_month_of_daily_review_over_the_bundled_decks(month):
                 screen = app.screen
                 card = screen.card
                 assert card is not None
-                where = f"day {day}, card {card.key}"
+                where = f"day {day} ({selection or 'all decks'}), card {card.key}"
                 front, back = screen.query_one("#front", CardMarkdown), screen.query_one("#back", CardMarkdown)
                 # The question side: a question, and nothing of the answer.
                 assert shown(front) == card.front and card.front.strip(), where
@@ -113,7 +121,7 @@ async def test_a_month_of_daily_review_over_the_bundled_decks(month):
                 # Siblings: one card per note per study day (the same card may come back from learning).
                 assert seen_notes.setdefault(card.note_id, card.key) == card.key, f"{where}: sibling of {seen_notes[card.note_id]}"
                 # The counts line says what `hcflash status` says from another connection.
-                counts = status().queue_counts()
+                counts = status().queue_counts(selection)
                 line = str(screen.query_one("#counts").render())
                 assert COUNTS_RE.search(line).groups() == (str(counts.new), str(counts.learning), str(counts.review)), where
                 await press(pilot, "space")
