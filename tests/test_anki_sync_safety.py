@@ -72,7 +72,8 @@ def test_a_sync_killed_midway_leaves_both_sides_as_before_or_is_repaired_by_the_
     with world.anki() as col:
         by_anki = answer_in_anki(col, 3)
     path = world.decks / "more.md"
-    path.write_text(path.read_text() + "\n## A new question? <!-- id: more-new -->\n\nNew.\n\nSource: Spec section 9\n")  # a source check accepts: sync refuses what check refuses
+    # a source check accepts ("Spec" alone is HC124): sync refuses what check refuses
+    path.write_text(path.read_text() + "\n## A new question? <!-- id: more-new -->\n\nNew.\n\nSource: Spec section 9\n")
     with world.hcflash():
         pass  # the deck sync takes the new card in, so the files below are what the Anki sync starts from
     files, before = world.files(), content(world)
