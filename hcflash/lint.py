@@ -84,7 +84,9 @@ def _note_tokens(note: Note) -> list[Token]:
 
 
 def _raw_html(tokens: list[Token], note: Note, path: Path, out: list[DeckIssue]) -> None:
-    question = list(_walk(_md.parse(note.question))) if "<" in note.question else []  # raw HTML starts with `<`
+    # Raw HTML in a question needs a tag outside comments; only then is it worth a Markdown parse
+    # (which tells a tag from one inside a code span).
+    question = list(_walk(_md.parse(note.question))) if _TAG_RE.search(without_comments(note.question)) else []
     for token in question + tokens:
         if token.type not in ("html_block", "html_inline"):
             continue
