@@ -106,6 +106,7 @@ class Maintenance:
         orphans = {kind: ids for kind, ids in store.integrity.orphans().items() if ids}
         logged = store.log.last_states()
         states = store.states.all()
+        fact_changes = store.changes.latest_fact_changes()
         rebuilt: list[CardState] = []
         for card_id, last in logged.items():
             current = states.get(card_id)
@@ -113,6 +114,11 @@ class Maintenance:
                 continue
             if current.state == "new" and current.last_review is None:
                 continue  # a card the learner reset keeps its history but starts over
+            changed_at = fact_changes.get(card_id)
+            if changed_at is not None and last.state != "new" and (last.last_review is None or last.last_review < changed_at):
+                # A fact changed after the newest review: the sync sent the card to relearning, which
+                # no review row records. That state is the expected one, not damage.
+                last = last.with_changes(state="relearning", step=0, due=changed_at)
             if (current.state, current.due, current.last_review, current.reps, current.lapses) != (
                 last.state, last.due, last.last_review, last.reps, last.lapses
             ):

@@ -56,6 +56,9 @@ def test_a_fact_change_sends_studied_cards_back_to_relearning_with_its_reason(se
     state = service.store.states.get(card_id)
     assert (state.state, state.due) == ("relearning", service.now())  # due now, memory kept
     assert state.stability is not None
+    # No review row records the move to relearning; `hcflash doctor` must not "repair" it away.
+    assert service.doctor(fix=True).healthy
+    assert service.store.states.get(card_id) == state
     card = service.next_card()
     assert card.id == card_id and card.fact_change.reason == "mCSD 4.0.0 added ITI-130 for feeds"
     assert service.review.content_change(card_id).answer == "-ITI-91.\n+ITI-130, Care Services Feed (mCSD 4.0.0)."

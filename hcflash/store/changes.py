@@ -43,6 +43,11 @@ class ChangeLog(Table):
             for r in rows
         ]
 
+    def latest_fact_changes(self) -> dict[int, datetime]:
+        """Per card, when the newest fact change reached it: the moment a sync sent it to relearning."""
+        rows = self.db.conn.execute("SELECT card_id, MAX(synced_at) FROM deck_changes WHERE kind = 'fact' GROUP BY card_id")
+        return {card_id: from_db(at) for card_id, at in rows}  # type: ignore[misc]
+
     def last_sync_with_changes(self) -> datetime | None:
         """When the latest sync that changed anything ran."""
         return from_db(self._scalar("SELECT MAX(synced_at) FROM deck_changes"))
