@@ -45,7 +45,7 @@ class ChangeLog(Table):
 
     def latest_fact_changes(self) -> dict[int, datetime]:
         """Per card, when the newest fact change reached it: the moment a sync sent it to relearning."""
-        rows = self.db.conn.execute("SELECT card_id, MAX(synced_at) FROM deck_changes WHERE kind = 'fact' GROUP BY card_id")
+        rows = self._query("SELECT card_id, MAX(synced_at) FROM deck_changes WHERE kind = 'fact' GROUP BY card_id")
         return {card_id: from_db(at) for card_id, at in rows}  # type: ignore[misc]
 
     def last_sync_with_changes(self) -> datetime | None:
