@@ -1,16 +1,26 @@
 """Small things a daily user meets: buried cards in the browser, the settings screen's discard
-prompt, the theme that stays chosen, undo from the congratulations screen, q back to the decks."""
+prompt, the theme that stays chosen, undo from the congratulations screen, q back to the decks, a
+table answer in a narrow terminal."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Select
+import re
 
+from textual.widgets import Input, Select
+from textual.widgets._markdown import MarkdownTableContent
+
+from hcflash.locations import bundled_decks_dir
+from hcflash.service import StudyService
+from hcflash.settings import Settings
+from hcflash.store import Store
 from hcflash.tui.app import HcflashApp
 from hcflash.tui.screens.browse import BrowseScreen
 from hcflash.tui.screens.home import HomeScreen
 from hcflash.tui.screens.review import ReviewScreen
 from hcflash.tui.screens.settings import SettingsScreen
 from hcflash.tui.screens.summary import SummaryScreen
+
+from ..conftest import write_deck
 
 
 async def test_a_buried_card_shows_as_buried_and_has_its_own_filter(make_app, tui_service):
@@ -119,3 +129,32 @@ async def test_the_browser_loads_a_page_at_a_time_as_the_learner_scrolls(tmp_pat
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert table.row_count == 120 and app.screen.sub_title == "120 card(s)"
+
+
+async def test_a_table_answer_in_a_narrow_terminal_hides_no_word(tmp_path, clock):
+    """The bundled CMS-9115-F vs ONC table at 40 columns: its columns get squeezed, and every word
+    of every cell must still be on screen (folded at the edge), never cut off with an ellipsis."""
+    source = (bundled_decks_dir() / "healthcare-interop" / "cms-interoperability.md").read_text()
+    note = next(part for part in re.split(r"(?m)^(?=## )", source) if "<!-- id: cms-9115f-vs-onc-cures-rule -->" in part)
+    write_deck(tmp_path / "decks", "table.md", "---\ndeck: Narrow\n---\n\n" + note)
+    store = Store.open(tmp_path / "narrow.db")
+    service = StudyService(store, [tmp_path / "decks"], clock=clock)
+    service.save_settings(Settings(timezone="America/New_York", fuzz=False))
+    service.sync()
+    app = HcflashApp(service, start_review=True)
+    async with app.run_test(size=(40, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        table = app.screen.query_one(MarkdownTableContent)
+        cells = list(table.query(".cell, .header"))
+        assert len(cells) == 9  # a header row and two rows of three columns
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]  # what the terminal shows
+        for cell in cells:
+            region = cell.region
+            assert region.height == cell.outer_size.height, "the whole table fits this 60-line screen"
+            shown = "".join(line[region.x : region.right] for line in screen[region.y : region.bottom])
+            written = str(cell.content)
+            assert "…" not in shown, f"cut off: {shown.strip()!r}"
+            assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", written), f"{written!r} shows as {shown.strip()!r}"
+    store.close()
