@@ -158,3 +158,30 @@ async def test_a_table_answer_in_a_narrow_terminal_hides_no_word(tmp_path, clock
             assert "…" not in shown, f"cut off: {shown.strip()!r}"
             assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", written), f"{written!r} shows as {shown.strip()!r}"
     store.close()
+
+
+async def test_a_narrow_terminal_keeps_every_decks_counts_on_screen(tmp_path, clock):
+    """At 40 columns the bundled decks' long names give way: each visible deck row still shows its
+    new, learning and due counts, and the filters of the browser are not squeezed to a letter a line."""
+    store = Store.open(tmp_path / "narrow.db")
+    service = StudyService(store, [bundled_decks_dir()], clock=clock)
+    service.save_settings(Settings(timezone="America/New_York", fuzz=False))
+    service.sync()
+    expected = {row.name.split("::")[-1]: row for row in service.deck_counts()}
+    app = HcflashApp(service)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        rows = [m for line in screen if (m := re.search(r"^\s*(\S.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", line))]
+        assert len(rows) >= 3, "\n".join(screen)
+        for match in rows:
+            shown_name = match.group(1).rstrip("…")
+            deck = next(name for name in expected if name.startswith(shown_name))
+            row = expected[deck]
+            assert tuple(int(n) for n in match.groups()[1:]) == (row.new, row.learning, row.due), match.group(0)
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any("All decks" in line for line in screen) and any("Any state" in line for line in screen), "\n".join(screen)
+    store.close()

@@ -29,6 +29,8 @@ WIDE_COLUMNS = (("Card", "card", 4), ("Deck", "deck", 18), ("State", "state", 9)
 
 
 class BrowseScreen(HcflashScreen):
+    # Below 60 columns the filters stack, one line each (app.tcss), so none is squeezed to a letter a line.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Search"),
         Binding("enter", "info", "Info", show=False),
@@ -64,6 +66,11 @@ class BrowseScreen(HcflashScreen):
         for label, key, width in self._columns:
             table.add_column(label, key=key, width=width)
         self.refresh_rows()
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < 60
+        for widget in self.query("#search, #filters Select, #filters Input"):
+            widget.compact = narrow  # type: ignore[attr-defined]
 
     def _question_width(self) -> int:
         """What the fixed columns leave: the question gets the rest, so State and Due are never cut."""

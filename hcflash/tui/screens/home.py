@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -14,6 +14,7 @@ from hcflash.text_safety import plain_text
 from hcflash.tui.base import HcflashScreen, reports_errors
 
 ALL_DECKS = "__all__"
+COUNT_WIDTH = 5  # "Learn", and counts up to 99,999
 
 
 class HomeScreen(HcflashScreen):
@@ -24,6 +25,8 @@ class HomeScreen(HcflashScreen):
             super().__init__()
             self.decks = decks
 
+    # Below 60 columns the hint line gives its rows to the decks (the footer names the same keys).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [
         Binding("enter", "study", "Study deck"),
         Binding("a", "study_all", "Study all"),
@@ -39,27 +42,30 @@ class HomeScreen(HcflashScreen):
         yield Header()
         yield Static(id="today")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=False)
-        yield Static("Enter studies the selected deck · a studies all · c studies more · ? every key", id="home-hint")
+        yield Static("Enter studies the selected deck · a all decks · c study more · ? every key", id="home-hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Deck", key="deck")
-        for name in ("New", "Learn", "Due"):
-            table.add_column(name, key=name.lower())
         self.refresh_counts()
 
-    def on_screen_resume(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
         service = self.app.service
         table = self.query_one(DataTable)
         selected = table.cursor_row
-        table.clear()
-        for row in service.deck_counts():
-            depth = row.name.count("::")
-            label = Text("  " * depth + plain_text(row.name.split("::")[-1]))
+        rows = service.deck_counts()
+        labels = [Text("  " * row.name.count("::") + plain_text(row.name.split("::")[-1])) for row in rows]
+        table.clear(columns=True)
+        # The counts are what the learner came for: in a narrow terminal the deck names give way (cut
+        # with an ellipsis) so New, Learn and Due stay on screen.
+        room = self.size.width - 4 - 3 * (COUNT_WIDTH + 2) - 2 - 2  # margins, cell padding, scrollbar
+        longest = max((label.cell_len for label in labels), default=4)
+        table.add_column("Deck", key="deck", width=max(8, min(longest, room)))
+        for name in ("New", "Learn", "Due"):
+            table.add_column(name, key=name.lower(), width=COUNT_WIDTH)
+        for row, label in zip(rows, labels, strict=True):
             table.add_row(
                 label,
                 Text(str(row.new), style="blue" if row.new else "dim"),
