@@ -180,9 +180,10 @@ def _shift_collection(col: Collection, seconds: int, days: int) -> None:
         col.crt = col.crt - days * 86_400  # Anki numbers days from its creation: today moves on
 
 
-def answer_in_anki(col: Collection, count: int, rating: int = CardAnswer.GOOD) -> list[tuple[str, int]]:
-    """Answer up to `count` cards with Anki's own scheduler, in the order it shows them."""
-    col.decks.select(col.decks.id_for_name("Interop"))
+def answer_in_anki(col: Collection, count: int, rating: int = CardAnswer.GOOD, deck: str = "Interop") -> list[tuple[str, int]]:
+    """Answer up to `count` cards of a deck with Anki's own scheduler, in the order it shows them:
+    each answered card's note guid and template ordinal."""
+    col.decks.select(col.decks.id_for_name(deck))
     answered = []
     for _ in range(count):
         card = col.sched.getCard()

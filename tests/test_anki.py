@@ -10,7 +10,6 @@ import pytest
 pytest.importorskip("anki")
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402  # isort: skip
-from anki.scheduler_pb2 import CardAnswer  # noqa: E402
 
 from hcflash.anki.notetypes import BASIC_MODEL_ID, CLOZE_MODEL_ID  # noqa: E402
 from hcflash.service import StudyService  # noqa: E402
@@ -18,6 +17,7 @@ from hcflash.settings import Settings  # noqa: E402
 from hcflash.store import Store  # noqa: E402
 from hcflash.timeutil import utcnow  # noqa: E402
 
+from .anki_world import answer_in_anki  # noqa: E402
 from .conftest import FakeClock, write_deck  # noqa: E402
 from .decks import ANKI_DECK as DECK  # noqa: E402
 
@@ -178,20 +178,6 @@ def test_a_newer_export_updates_notes_in_place_and_keeps_anki_history(hc, collec
         col.close()
 
 
-def answer_in_anki(col: Collection, count: int, rating=CardAnswer.GOOD, deck: str | None = None) -> list[str]:
-    if deck:
-        col.decks.select(col.decks.id_for_name(deck))
-    answered = []
-    for _ in range(count):
-        card = col.sched.getCard()
-        if card is None:
-            break
-        states = col._backend.get_scheduling_states(card.id)
-        col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=rating))
-        answered.append(card.note().guid)
-    return answered
-
-
 @pytest.mark.parametrize("package_kind", ["apkg", "colpkg"])
 def test_round_trip_brings_anki_reviews_back_once(hc, collection_dir, tmp_path, package_kind):
     from anki.collection import ExportAnkiPackageOptions
@@ -205,7 +191,7 @@ def test_round_trip_brings_anki_reviews_back_once(hc, collection_dir, tmp_path, 
     col = open_collection(collection_dir)
     try:
         import_into(col, out)
-        answered = answer_in_anki(col, 2, deck="Interop")
+        answered = [guid for guid, _ in answer_in_anki(col, 2)]
         assert answered
         back = tmp_path / f"from-anki.{package_kind}"
         if package_kind == "apkg":

@@ -266,11 +266,13 @@ def test_stale_temporary_copies_are_removed_and_never_listed(tmp_path, deck_dir)
     assert sorted(folder.iterdir()) == [made]
 
 
-def test_a_store_from_a_newer_hcflash_in_rollback_mode_is_left_byte_for_byte(tmp_path):
+@pytest.mark.parametrize("journal", ["WAL", "DELETE"])
+def test_a_store_from_a_newer_hcflash_is_left_byte_for_byte(tmp_path, journal):
+    """Refused before any pragma touches it: in WAL mode, and in rollback-journal mode too."""
     db = tmp_path / "s.db"
     assert run("--db", str(db), "config").exit_code == 0
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute(f"PRAGMA journal_mode = {journal}")
     conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('hcflash', 'm999_future', 'x')")
     conn.commit()
     conn.close()

@@ -76,21 +76,6 @@ def test_unknown_deck_name_is_a_clear_error(tmp_path, deck_dir):
     assert result.exit_code == 1 and "no deck named 'Nope'" in result.output
 
 
-def test_a_store_from_a_newer_hcflash_is_refused_untouched(tmp_path):
-    import sqlite3
-
-    db = tmp_path / "s.db"
-    run("--db", str(db), "config")
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('hcflash', 'm999_future', 'x')")
-    conn.commit()
-    conn.close()
-    before = db.read_bytes()
-    result = run("--db", str(db), "status")
-    assert result.exit_code == 1 and "newer hcflash" in result.output
-    assert db.read_bytes() == before
-
-
 def test_python_dash_m_works():
     import subprocess
     import sys

@@ -151,19 +151,6 @@ def test_daily_backup_once_per_study_day_and_pruned(service, deck_dir, clock):
     assert len(backups_of(service.store.path)) == 2
 
 
-def test_a_backup_is_taken_before_a_schema_migration(tmp_path):
-    db = tmp_path / "old.db"
-    Store.open(db).close()
-    conn = sqlite3.connect(db)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_rendered_html'")
-    conn.execute("DROP TABLE card_html")
-    conn.commit()
-    conn.close()
-    Store.open(db).close()
-    names = [b.path.name for b in backups_of(db)]
-    assert len(names) == 1 and names[0].endswith("-pre-migration.db")
-
-
 def test_restore_checks_the_file_and_keeps_the_current_store(service, deck_dir, tmp_path):
     write_deck(deck_dir, "a.md", basic_cards("a", 2))
     service.sync()
