@@ -40,13 +40,22 @@ class DailyLimits:
         self.col = col
         self._usage: tuple[datetime, dict[str, list[int]]] | None = None  # study day start, deck → [new, reviews]
         self._decks: list[str] | None = None
+        self._bounds: tuple[tuple[int, str], datetime, datetime] | None = None  # (rollover, zone), start, end
 
     # -- the study day ------------------------------------------------------------------------
 
     def day_bounds(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """The study day containing `now`. Kept from the last call while `now` stays inside it: each
+        rating and next card asks several times, and the zone arithmetic is most of their Python time."""
         now = now or self.col.now()
         s = self.col.settings
-        return study_day_start(now, s.rollover_hour, s.tz), next_study_day_start(now, s.rollover_hour, s.tz)
+        rule = (s.rollover_hour, s.timezone)
+        cached = self._bounds
+        if cached is not None and cached[0] == rule and cached[1] <= now < cached[2]:
+            return cached[1], cached[2]
+        start, end = study_day_start(now, s.rollover_hour, s.tz), next_study_day_start(now, s.rollover_hour, s.tz)
+        self._bounds = (rule, start, end)
+        return start, end
 
     def today(self, now: datetime | None = None) -> date:
         """The study day's date in the learner's zone: what validity windows are compared with."""
