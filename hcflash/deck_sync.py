@@ -151,7 +151,12 @@ class DeckSync:
                 descriptions[header.name] = header.description
             for note in item.deck.notes:
                 contents.extend(expand_note(note, header, item.record.path))
-        plan = plan_sync(contents, {p.record.path for p in scan.parsed} | set(removed), store.sync.known(), today)
+        reparsed = {p.record.path for p in scan.parsed} | set(removed)
+        if any(card.replaces for card in contents):
+            known = store.sync.known()  # Replaces: may name any card the store has ever held
+        else:
+            known = store.sync.known({card.key for card in contents}, reparsed)  # what the plan compares, no more
+        plan = plan_sync(contents, reparsed, known, today)
         plan_errors = [i for i in plan.issues if i.severity == "error"]
         if plan_errors:
             raise DeckError(capped(plan_errors))

@@ -74,10 +74,12 @@ def plan_sync(
     """Compare the cards of the re-parsed (or removed) files with what the store holds.
 
     `parsed` holds every card of the files in `reparsed_files`; cards of files not listed there are
-    untouched. A key that is live in a file outside `reparsed_files` is a duplicate id. A content
-    change takes its kind from a Change: line the store has not applied yet (a fact change or a
-    wording fix), else it is a plain edit. A card whose validity window closed before `today` is
-    kept retired, with its history, and comes back if the window is extended.
+    untouched. `known` must hold at least the stored cards with a key in `parsed` or a file in
+    `reparsed_files`, and every stored card when a parsed card names `Replaces:`. A key that is
+    live in a file outside `reparsed_files` is a duplicate id. A content change takes its kind
+    from a Change: line the store has not applied yet (a fact change or a wording fix), else it
+    is a plain edit. A card whose validity window closed before `today` is kept retired, with its
+    history, and comes back if the window is extended.
     `Replaces:` carries history to a card that is added or comes back (a rename that goes back,
     `a → b → a`, brings the reviews done under `b` home); it may not name a card that stays in the
     decks (that would copy one history into two live cards), and naming an id this store has never
@@ -139,6 +141,8 @@ def note_of(key: str) -> str:
 
 def _check_replaces(parsed: list[CardContent], reparsed_files: set[str], known: dict[str, KnownCard], plan: SyncPlan) -> None:
     """`Replaces:` must name cards that leave the decks (HC114), and ids the store knows (HC115, a warning)."""
+    if not any(card.replaces for card in parsed):
+        return  # the usual edit: no need to index every stored card
     live: dict[str, tuple[str, int]] = {}
     for card in parsed:
         live.setdefault(card.note_id, (card.file, card.line))

@@ -43,23 +43,41 @@ class SyncWriter(Table):
             for r in self._rows("SELECT path, content_hash, size, mtime_ns FROM deck_files")
         }
 
-    def known(self) -> dict[str, KnownCard]:
-        rows = self._rows(
-            "SELECT c.id, c.key, d.name AS deck, c.file, c.line, c.content_hash, c.tags, c.retired_at, c.retire_reason, "
+    def known(self, keys: set[str] | None = None, files: set[str] | None = None) -> dict[str, KnownCard]:
+        """Stored cards as sync compares them: those with one of `keys` or in one of `files`, or every
+        card when both are None. This read is most of an edit-one-card sync's time, so rows come as
+        tuples, and the tags and provenance lines most cards share with many others (a deck's tags,
+        one Verified: date) are decoded once per distinct stored text, not once per card."""
+        sql = (
+            "SELECT c.id, c.key, d.name, c.file, c.line, c.content_hash, c.tags, c.retired_at, c.retire_reason, "
             "c.verified, c.specs, c.valid_from, c.valid_until, c.change_kind, c.change_on, c.change_reason "
             "FROM cards c JOIN decks d ON d.id = c.deck_id"
         )
+        params: list[str] = []
+        if keys is not None or files is not None:
+            sql += (" WHERE c.key IN (SELECT value FROM json_each(?))"
+                    " OR c.id IN (SELECT id FROM cards WHERE file IN (SELECT value FROM json_each(?)))")
+            params = [json.dumps(sorted(keys or ())), json.dumps(sorted(files or ()))]
+        rows = self._query(sql, params)
         known = {}
-        for r in rows:
-            change = CardChange(r["change_kind"], date_from_db(r["change_on"]), r["change_reason"] or "") if r["change_kind"] else None
-            provenance = provenance_key(
-                date_from_db(r["verified"]), tuple(SpecRef(*s) for s in json.loads(r["specs"] or "[]")),
-                date_from_db(r["valid_from"]), date_from_db(r["valid_until"]), change,  # type: ignore[arg-type]
-            )
-            known[r["key"]] = KnownCard(
-                r["id"], r["key"], r["deck"], r["file"], r["line"], r["content_hash"], tuple(json.loads(r["tags"])),
-                r["retired_at"] is not None, provenance,
-                (r["change_kind"], r["change_on"], r["change_reason"] or "") if r["change_kind"] else None, r["retire_reason"],
+        tags_of: dict[str, tuple[str, ...]] = {}
+        provenance_of: dict[tuple[Any, ...], str] = {}
+        for card_id, key, deck, file, line, content_hash, tags_text, retired_at, retire_reason, *raw in rows:
+            tags = tags_of.get(tags_text)
+            if tags is None:
+                tags = tags_of[tags_text] = tuple(json.loads(tags_text))
+            raw_key = tuple(raw)
+            provenance = provenance_of.get(raw_key)
+            verified, specs, valid_from, valid_until, change_kind, change_on, change_reason = raw
+            if provenance is None:
+                change = CardChange(change_kind, date_from_db(change_on), change_reason or "") if change_kind else None  # type: ignore[arg-type]
+                provenance = provenance_of[raw_key] = provenance_key(
+                    date_from_db(verified), tuple(SpecRef(*s) for s in json.loads(specs or "[]")),
+                    date_from_db(valid_from), date_from_db(valid_until), change,
+                )
+            known[key] = KnownCard(
+                card_id, key, deck, file, line, content_hash, tags, retired_at is not None, provenance,
+                (change_kind, change_on, change_reason or "") if change_kind else None, retire_reason,
             )
         return known
 
