@@ -199,8 +199,10 @@ class ReviewSession:
         if duration_ms is not None:
             duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
         for attempt in range(3):
-            # One read here, and the store's compare-and-set read inside the write transaction.
-            before = self.col.store.states.get(card_id)
+            # The state the learner's previews came from, else one read; either way the store
+            # compares it with the card's state inside the write transaction (compare-and-set).
+            shown = self._previews.get(card_id) if attempt == 0 else None
+            before = shown[0] if shown is not None else self.col.store.states.get(card_id)
             after = self._outcomes(before, now)[rating]
             reviewed_at = after.last_review or now
             siblings = self._siblings_to_bury(card_id, now)
