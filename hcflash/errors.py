@@ -6,8 +6,10 @@ anything else that escapes is a bug, not a user mistake.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+# Not `from typing import TYPE_CHECKING`: importing typing costs the shell-prompt status
+# (`status --short`, which reaches this module through timeutil) a third of its own time.
+# Type checkers read this spelling as typing's constant too.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hcflash.issue_codes import DeckIssue
 

@@ -75,3 +75,20 @@ def test_a_store_path_with_uri_characters_is_read(tmp_path, deck_dir, capsys):
         StudyService(store, [deck_dir]).sync()
     assert quick_status(["--db", str(odd), "status", "--short"]) == 0
     assert capsys.readouterr().out.strip() == "0 due · 0 learning · 2 new"
+
+
+def test_the_prompt_path_imports_nothing_heavy(service, deck_dir):
+    """A shell prompt runs this on every prompt: it must not pull in the command line, the store's
+    library, the TUI or the scheduler (each costs more than the counts), nor `typing`."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    script = (
+        "import sys; from hcflash.entry import main; sys.argv = ['hcflash', '--db', sys.argv[1], 'status', '--short']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('click', 'sqlite_utils', 'textual', 'rich', 'fsrs', 'json', 'pathlib', 'typing', 'yaml', 'markdown_it')\n"
+        "print(' '.join(sorted(m for m in heavy if m in sys.modules)) or 'none')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(service.store.path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    counts, imported = result.stdout.strip().splitlines()
+    assert counts == "0 due · 0 learning · 2 new" and imported == "none"
