@@ -1,7 +1,7 @@
 """The front the CLI and the TUI call: one learner's collection, handing out one object per noun.
 
 Like Anki's `Collection` (`col.decks`, `col.sched`), `StudyService` owns what the nouns share (the
-store, the clock, the settings, the deck folders) and hands out `review`, `limits`, `decks`,
+store, the clock, the settings, the deck folders) and hands out `review`, `details`, `limits`, `decks`,
 `syncer`, `maintenance`, `parameters` and `anki`. The short methods below are the verbs the CLI and
 the TUI use most, each passed straight to its noun. No SQL and no UI code here; time comes from an
 injectable clock so tests run on a fixed one.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from hcflash.anki.bridge import AnkiBridge
 from hcflash.browse import browse
+from hcflash.card_details import CardDetails
 from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
 from hcflash.errors import ConfigError
@@ -66,6 +67,7 @@ class StudyService:
         self._settings: Settings | None = None
         self.limits = DailyLimits(self)
         self.review = ReviewSession(self)
+        self.details = CardDetails(self)
         self.decks = DeckList(self)
         self.syncer = DeckSync(self)
         self.maintenance = Maintenance(self)
@@ -141,7 +143,7 @@ class StudyService:
         return self.review.undo().card_id
 
     def card_change(self, card_id: int) -> str | None:
-        return self.review.card_change(card_id)
+        return self.details.card_change(card_id)
 
     def reset(self, card_id: int) -> None:
         self.review.reset(card_id)
@@ -159,7 +161,7 @@ class StudyService:
         self.review.flag(card_id, note)
 
     def card_info(self, card_id: int) -> CardInfo:
-        return self.review.card_info(card_id)
+        return self.details.card_info(card_id)
 
     def session_summary(self) -> SessionSummary:
         return self.review.summary()

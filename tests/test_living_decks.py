@@ -61,7 +61,7 @@ def test_a_fact_change_sends_studied_cards_back_to_relearning_with_its_reason(se
     assert service.store.states.get(card_id) == state
     card = service.next_card()
     assert card.id == card_id and card.fact_change.reason == "mCSD 4.0.0 added ITI-130 for feeds"
-    assert service.review.content_change(card_id).answer == "-ITI-91.\n+ITI-130, Care Services Feed (mCSD 4.0.0)."
+    assert service.details.content_change(card_id).answer == "-ITI-91.\n+ITI-130, Care Services Feed (mCSD 4.0.0)."
     assert service.fact_changes_waiting() == 1
     service.rate(card_id, 3)
     assert service.fact_changes_waiting() == 0

@@ -69,8 +69,10 @@ class BrowseScreen(HcflashScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < 60
-        for widget in self.query("#search, #filters Select, #filters Input"):
-            widget.compact = narrow  # type: ignore[attr-defined]
+        for field in self.query(Input):
+            field.compact = narrow
+        for select in self.query(Select):
+            select.compact = narrow
 
     def _question_width(self) -> int:
         """What the fixed columns leave: the question gets the rest, so State and Due are never cut."""

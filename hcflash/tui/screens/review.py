@@ -145,7 +145,7 @@ class ReviewScreen(HcflashScreen):
         # The back is rendered at the reveal, not before: half the Markdown work per card.
         for widget_id in ("#divider", "#back", "#source"):
             self.query_one(widget_id).display = False
-        self._change = self.service.review.content_change(card.id) if card.edited_since_review else None
+        self._change = self.service.details.content_change(card.id) if card.edited_since_review else None
         self._show_notice()
         self.query_one(RatingBar).show_prompt()
         self._show_counts()
