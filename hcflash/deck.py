@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from hcflash.bulk import collector_paused
 from hcflash.card_meta import ID_MAX, ID_RE, CardMeta, metadata_lines, parse_meta
 from hcflash.cards import scan_clozes
 from hcflash.errors import DeckError
@@ -174,6 +175,11 @@ def _front_matter_opened(lines: list[str]) -> bool:
 def parse_deck(text: str, path: Path, default_name: str = "Default") -> DeckFile:
     """Parse one deck file. Never raises for bad content: problems come back as `issues`. Time and
     memory grow in proportion to the text, within the limits above."""
+    with collector_paused():
+        return _parse_deck(text, path, default_name)
+
+
+def _parse_deck(text: str, path: Path, default_name: str) -> DeckFile:
     out = IssueList(path)
     text = normalize_newlines(text)
     empty = DeckFile(path=path, header=DeckHeader(name=default_name), notes=(), issues=())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcflash.bulk import collector_paused
 from hcflash.cards import expand_note
 from hcflash.errors import ConfigError, DeckError
 from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
@@ -122,6 +123,10 @@ class DeckSync:
 
     def run(self) -> SyncReport:
         """Bring the store in line with the deck folders: all of it in one transaction, or nothing."""
+        with collector_paused():
+            return self._run()
+
+    def _run(self) -> SyncReport:
         store = self.col.store
         roots = self.col.deck_dirs()
         for root in roots:

@@ -161,3 +161,24 @@ def test_the_bundled_decks_sync_and_every_card_has_a_source(tmp_path):
         assert report.added > 0
         missing = store.db.execute("SELECT key FROM cards WHERE sources = '[]'").fetchall()
         assert missing == []
+
+
+def test_the_garbage_collector_is_back_on_after_a_sync_however_it_ends(service, deck_dir):
+    """Sync and parsing pause Python's cyclic collector (`hcflash/bulk.py`); a failed sync must not
+    leave it off for the rest of a long review session."""
+    import gc
+
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    assert gc.isenabled()
+    write_deck(deck_dir, "bad.md", "## Broken <!-- id: bad-x -->\n\nNo source here.\n")
+    with pytest.raises(DeckError):
+        service.sync()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (deck_dir / "bad.md").unlink()
+        service.sync()
+        assert not gc.isenabled(), "a collector the caller had switched off stays off"
+    finally:
+        gc.enable()

@@ -1,0 +1,26 @@
+"""Python's cyclic garbage collector paused for bulk work that builds many objects and frees them
+by reference counting anyway: parsing deck files and syncing them into the store.
+
+markdown-it's token lists and a sync's card records hold no reference cycles, but each full pass of
+the collector walks every live object, so with the collector on, a 1,000-card file parses about 13×
+slower than a 100-card one instead of 10×, and a 100,000-card sync costs 1.55× its floor instead of
+1.28× (`python -m benchmarks`). Peak memory is the same either way. The collector is switched back
+on (if it was on) when the work ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
