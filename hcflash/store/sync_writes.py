@@ -55,8 +55,7 @@ class SyncWriter(Table):
         )
         params: list[str] = []
         if keys is not None or files is not None:
-            sql += (" WHERE c.key IN (SELECT value FROM json_each(?))"
-                    " OR c.id IN (SELECT id FROM cards WHERE file IN (SELECT value FROM json_each(?)))")
+            sql += " WHERE c.key IN (SELECT value FROM json_each(?)) OR c.file IN (SELECT value FROM json_each(?))"
             params = [json.dumps(sorted(keys or ())), json.dumps(sorted(files or ()))]
         rows = self._query(sql, params)
         known = {}

@@ -101,6 +101,25 @@ async def test_q_leaves_the_review_for_the_deck_list(make_app):
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_the_deck_list_counts_what_was_just_studied(make_app, tui_service):
+    """Home, study all, answer one new card Easy, back home: the deck list is the same screen
+    resumed, and its counts must say one new card fewer."""
+    before = tui_service.queue_counts().new
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert f"{before} new" in str(home.query_one("#today").render())
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("space", "4")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is home
+        assert f"{before - 1} new" in str(home.query_one("#today").render())
+
+
 async def test_the_browser_loads_a_page_at_a_time_as_the_learner_scrolls(tmp_path, clock):
     from hcflash.service import StudyService
     from hcflash.settings import Settings

@@ -48,6 +48,9 @@ class HomeScreen(HcflashScreen):
     def on_mount(self) -> None:
         self.refresh_counts()
 
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_counts()
 
@@ -59,7 +62,7 @@ class HomeScreen(HcflashScreen):
         labels = [Text("  " * row.name.count("::") + plain_text(row.name.split("::")[-1])) for row in rows]
         table.clear(columns=True)
         # The counts are what the learner came for: in a narrow terminal the deck names give way (cut
-        # with an ellipsis) so New, Learn and Due stay on screen.
+        # short) so New, Learn and Due stay on screen.
         room = self.size.width - 4 - 3 * (COUNT_WIDTH + 2) - 2 - 2  # margins, cell padding, scrollbar
         longest = max((label.cell_len for label in labels), default=4)
         table.add_column("Deck", key="deck", width=max(8, min(longest, room)))
