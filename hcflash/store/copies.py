@@ -46,6 +46,13 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _remove_copy(path: Path) -> None:
+    """A copy that failed, with the journal SQLite may have left beside it: never left to look like one."""
+    for leftover in (path, Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
 def write_checked_copy(conn: sqlite3.Connection, store_path: Path, target: Path) -> Path:
     """Copy the open database to `target`: written under a temporary name, checked, then renamed.
     A copy that fails the check is deleted and the store reported damaged; nothing half-written
@@ -70,9 +77,7 @@ def write_checked_copy(conn: sqlite3.Connection, store_path: Path, target: Path)
         os.replace(temp, target)
         _fsync_folder(folder)
     except BaseException as exc:
-        for leftover in (temp, Path(f"{temp}-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        _remove_copy(temp)
         raise_store_failure(store_path, exc)
         raise
     return target
@@ -182,9 +187,7 @@ def build_restored_copy(source: Path, target: Path, store_path: Path, page_size:
         if problems:
             raise StoreError(f"{source}: cannot restore: the copy failed its check ({problems[0]}); the store was not changed")
     except BaseException as exc:
-        for leftover in (target, Path(f"{target}-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        _remove_copy(target)
         raise_store_failure(store_path, exc)
         raise
 

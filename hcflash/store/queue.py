@@ -8,13 +8,14 @@ from typing import Any
 
 from hcflash.records import DeckRow
 from hcflash.store.base import Table, deck_filter
+from hcflash.store.quick import active_cards
 from hcflash.store.timecodec import to_db
 
 
 class QueueQueries(Table):
     """Which cards are due, in what order, and how many: the reads behind the review queue and the deck list."""
 
-    _ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= ?)"
+    _ACTIVE = active_cards("?")
 
     def _due_where(
         self, states: Sequence[str], due_before: datetime, now: datetime, decks: Sequence[str] | None, exact: bool = False

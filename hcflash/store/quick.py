@@ -10,7 +10,15 @@ from datetime import datetime
 
 from hcflash.store.timecodec import to_db
 
-_ACTIVE = "c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
+
+def active_cards(now: str) -> str:
+    """The SQL condition for a card the queue may show (live, not suspended, not buried past `now`,
+    a placeholder). Defined here, the lightest store module, so the review queue (`queue.py`) and
+    the prompt path count by the same rule."""
+    return f"c.retired_at IS NULL AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= {now})"
+
+
+_ACTIVE = active_cards(":now")
 _FROM = "FROM card_state s JOIN cards c ON c.id = s.card_id"
 
 
