@@ -67,8 +67,12 @@ def quick_status(args: list[str], now: datetime | None = None) -> int | None:
         )
     finally:
         conn.close()
-    if args[-1] == "--json":
-        print(f'{{"review": {review}, "learning": {learning}, "new": {new}, "total": {review + learning + new}}}')
-    else:
-        print(f"{review} due · {learning} learning · {new} new" if review + learning + new else "nothing due")
+    print(status_line(review, learning, new, as_json=args[-1] == "--json"))
     return 0
+
+
+def status_line(review: int, learning: int, new: int, as_json: bool) -> str:
+    """The one line `status --short` (or `--json`) prints, on the quick path and the full one alike."""
+    if as_json:  # written by hand: importing json would cost the prompt more than the counts
+        return f'{{"review": {review}, "learning": {learning}, "new": {new}, "total": {review + learning + new}}}'
+    return f"{review} due · {learning} learning · {new} new" if review + learning + new else "nothing due"

@@ -27,13 +27,10 @@ def status(session: Session, short: bool, as_json: bool) -> None:
     """
     service = session.service()
     if short or as_json:
-        counts = service.queue_counts()
-        if as_json:
-            import json
+        from hcflash.prompt import status_line
 
-            click.echo(json.dumps({"review": counts.review, "learning": counts.learning, "new": counts.new, "total": counts.total}))
-        else:
-            click.echo(f"{counts.review} due · {counts.learning} learning · {counts.new} new" if counts.total else "nothing due")
+        counts = service.queue_counts()
+        click.echo(status_line(counts.review, counts.learning, counts.new, as_json))
         return
     service.sync()
     counts = service.queue_counts()
