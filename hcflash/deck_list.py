@@ -7,9 +7,16 @@ from typing import TYPE_CHECKING
 
 from hcflash.limits import parent_of, within
 from hcflash.records import DeckCounts
+from hcflash.text_safety import plain_text
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
+
+
+def tree_label(name: str) -> str:
+    """A deck's row label in a deck list: its last name part, indented two spaces per level, as
+    plain text (a deck name is shown as written, never read as markup or terminal codes)."""
+    return "  " * name.count("::") + plain_text(name.split("::")[-1])
 
 
 class DeckList:

@@ -150,6 +150,8 @@ def decks(ctx: click.Context, no_sync: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from hcflash.deck_list import tree_label
+
     session: Session = ctx.obj
     service = session.service()
     if not no_sync:
@@ -159,10 +161,8 @@ def decks(ctx: click.Context, no_sync: bool) -> None:
     for name, style in (("New", "blue"), ("Learn", "red"), ("Due", "green"), ("Cards", "dim")):
         table.add_column(name, justify="right", style=style)
     for row in service.deck_counts():
-        depth = row.name.count("::")
-        # Text, not a str: a deck name is shown as written, never read as Rich markup or terminal codes.
-        name = Text("  " * depth + plain_text(row.name.split("::")[-1]))
-        table.add_row(name, str(row.new), str(row.learning), str(row.due), str(row.total))
+        # Text, not a str: a deck name is shown as written, never read as Rich markup.
+        table.add_row(Text(tree_label(row.name)), str(row.new), str(row.learning), str(row.due), str(row.total))
     Console().print(table)
     facts = service.fact_changes_waiting()
     if facts:
@@ -199,8 +199,6 @@ def flags(session: Session, markdown: bool) -> None:
       hcflash flags
       hcflash flags --markdown > flagged.md
     """
-    from hcflash.text_safety import plain_text
-
     rows = session.service().open_flags()
     if not rows:
         click.echo("No flagged cards.")

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from hcflash.deck_list import tree_label
 from hcflash.records import SyncReport
-from hcflash.text_safety import plain_text
 from hcflash.tui.base import HcflashScreen, reports_errors
 
 ALL_DECKS = "__all__"
@@ -59,7 +59,7 @@ class HomeScreen(HcflashScreen):
         table = self.query_one(DataTable)
         selected = table.cursor_row
         rows = service.deck_counts()
-        labels = [Text("  " * row.name.count("::") + plain_text(row.name.split("::")[-1])) for row in rows]
+        labels = [Text(tree_label(row.name)) for row in rows]
         table.clear(columns=True)
         # The counts are what the learner came for: in a narrow terminal the deck names give way (cut
         # short) so New, Learn and Due stay on screen.
