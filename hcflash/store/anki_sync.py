@@ -10,10 +10,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
-from hcflash.store.base import Table, transaction
+from hcflash.store.base import StoreDB, Table, transaction
 from hcflash.store.codec import from_db, to_db
 from hcflash.store.log import ReviewLog
 from hcflash.store.states import StateTable
@@ -22,7 +20,7 @@ from hcflash.store.states import StateTable
 class AnkiSyncTable(Table):
     """The `anki_collections`, `anki_review_links` and `anki_note_links` tables."""
 
-    def __init__(self, db: Database, path: Path, log: ReviewLog, states: StateTable) -> None:
+    def __init__(self, db: StoreDB, path: Path, log: ReviewLog, states: StateTable) -> None:
         super().__init__(db, path)
         self._log = log
         self._states = states

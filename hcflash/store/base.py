@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hcflash.errors import StoreError
 
 DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "encrypted")
@@ -120,10 +118,28 @@ def deck_filter(decks: Sequence[str] | None, alias: str = "d", exact: bool = Fal
     return "(" + " OR ".join(parts) + ")", params
 
 
+class StoreDB:
+    """The store's one connection and the one helper the table groups share (`execute`).
+
+    sqlite-utils' `Database` is kept for the schema steps only (`schema.apply_steps`): building one
+    imports click, dateutil and pluggy and scans every installed package's entry points for
+    plugins, which cost ~50 ms before the first card of every session."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        # As sqlite-utils' Database sets it: a REPLACE that deletes a card fires the search triggers.
+        conn.execute("PRAGMA recursive_triggers = on")
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+
 class Table:
     """One group of tables, over the store's one connection."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: StoreDB, path: Path) -> None:
         self.db = db
         self.path = path
 

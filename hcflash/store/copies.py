@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from hcflash.backups import BackupFile, backups_of, partial_path, stale_partials
 from hcflash.errors import StoreError
 from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri
-from hcflash.store.schema import MIGRATION_SET, migrations
+from hcflash.store.schema import MIGRATION_SET, STEP_NAMES, apply_steps
 
 REQUIRED_TABLES = {"cards", "card_state", "review_log", "_sqlite_migrations"}
 
@@ -100,7 +98,7 @@ def check_file(path: Path) -> list[str]:
         if missing:
             return [f"not an hcflash store (no {', '.join(sorted(missing))} table)"]
         applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-        unknown = applied - {m.name for m in migrations._migrations}
+        unknown = applied - set(STEP_NAMES)
         if unknown:
             return [f"written by a newer hcflash (schema {', '.join(sorted(unknown))})"]
         return []
@@ -179,7 +177,7 @@ def build_restored_copy(source: Path, target: Path, store_path: Path, page_size:
             if page_size and page_size != current:
                 dest.execute(f"PRAGMA page_size = {int(page_size)}")
                 dest.execute("VACUUM")
-            migrations.apply(Database(dest))  # an older backup catches up with this version's schema
+            apply_steps(dest)  # an older backup catches up with this version's schema
             problems = _problems(dest)
         finally:
             src.close()

@@ -11,12 +11,10 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from hcflash.backups import backup_path
 from hcflash.errors import StoreError
 from hcflash.store.anki_sync import AnkiSyncTable
-from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri, store_failure, transaction
+from hcflash.store.base import StoreDamaged, StoreDB, raise_store_failure, readonly_uri, store_failure, transaction
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
 from hcflash.store.copies import check_file, write_checked_copy
@@ -25,7 +23,7 @@ from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
 from hcflash.store.queue import QueueQueries
-from hcflash.store.schema import migrations
+from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
 from hcflash.store.sync_writes import SyncWriter
@@ -36,7 +34,7 @@ SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is wr
 class Store:
     """A learner's store. Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: StoreDB, path: Path) -> None:
         self.db = db
         self.path = path
         self.settings = SettingsTable(db, path)
@@ -68,17 +66,19 @@ class Store:
         try:
             # check_same_thread off: the TUI reads from worker threads; writes stay on one thread.
             conn = sqlite3.connect(str(path), timeout=SESSION_WAIT_SECONDS, check_same_thread=False)
-            db = Database(conn)
+            db = StoreDB(conn)
             # The version is read before anything is set: a store from a newer hcflash stays byte for byte.
-            cls._check_version(db, path)
+            applied = applied_steps(conn)
+            cls._check_version(applied, path)
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
-            if migrations.pending(db) and migrations.applied(db):
-                # An existing store about to change shape: keep a checked copy from before, as Anki does.
-                write_checked_copy(conn, path, backup_path(path, datetime.now(UTC), "pre-migration"))
-            migrations.apply(db)
+            if set(STEP_NAMES) - set(applied):
+                if applied:
+                    # An existing store about to change shape: keep a checked copy from before, as Anki does.
+                    write_checked_copy(conn, path, backup_path(path, datetime.now(UTC), "pre-migration"))
+                apply_steps(conn)
         except BaseException as exc:
             if conn is not None:
                 with suppress(sqlite3.Error):
@@ -164,10 +164,8 @@ class Store:
             raise
 
     @staticmethod
-    def _check_version(db: Database, path: Path) -> None:
-        known = {m.name for m in migrations._migrations}
-        applied = {m.name for m in migrations.applied(db)}
-        unknown = applied - known
+    def _check_version(applied: list[str], path: Path) -> None:
+        unknown = set(applied) - set(STEP_NAMES)
         if unknown:
             raise StoreError(
                 f"{path}: written by a newer hcflash (schema {', '.join(sorted(unknown))}); "

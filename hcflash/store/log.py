@@ -8,11 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
-from hcflash.store.base import Table, deck_filter, transaction
+from hcflash.store.base import StoreDB, Table, deck_filter, transaction
 from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import from_db, to_db
@@ -25,7 +23,7 @@ class StateChanged(StoreError):
 class ReviewLog(Table):
     """The `review_log` table: every rating with the state before and after it."""
 
-    def __init__(self, db: Database, path: Path, states: StateTable) -> None:
+    def __init__(self, db: StoreDB, path: Path, states: StateTable) -> None:
         super().__init__(db, path)
         self._states = states
 

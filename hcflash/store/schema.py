@@ -1,15 +1,23 @@
-"""The store's schema, versioned with sqlite-utils' Migrations: each change is a new function, never an edit."""
+"""The store's schema, versioned with sqlite-utils' Migrations: each change is a new function, never an edit.
+
+The steps are plain functions listed in `STEPS`; sqlite-utils (which brings click, dateutil and
+pluggy) is imported only when a store has a step to apply. Opening an up-to-date store compares
+the step names with `applied_steps` and never loads it: that is ~50 ms before the first card.
+"""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from functools import cache
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "hcflash"
-migrations = Migrations(MIGRATION_SET)
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     db.execute(
         """CREATE TABLE decks (
@@ -85,7 +93,6 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-@migrations()
 def m002_search_and_flags(db: Database) -> None:
     # Full-text search for the browser, kept current by triggers on every card write.
     db["cards"].enable_fts(["question", "answer", "sources", "tags"], create_triggers=True, tokenize="porter")
@@ -101,20 +108,17 @@ def m002_search_and_flags(db: Database) -> None:
     db.execute("CREATE INDEX idx_flags_card ON card_flags(card_id)")
 
 
-@migrations()
 def m003_previous_content(db: Database) -> None:
     # What a card said before its last material edit, so the next review can show what changed.
     db.execute("ALTER TABLE cards ADD COLUMN previous_question TEXT")
     db.execute("ALTER TABLE cards ADD COLUMN previous_answer TEXT")
 
 
-@migrations()
 def m004_rendered_html(db: Database) -> None:
     # Anki fields rendered from card Markdown, by content: rendering is the slow part of an export.
     db.execute("CREATE TABLE card_html (content_key TEXT PRIMARY KEY, fields TEXT NOT NULL)")
 
 
-@migrations()
 def m005_new_card_order_and_siblings(db: Database) -> None:
     # Anki's new-card sort "card type, then order gathered": every note's first card before any
     # second card. `sibling_rank` is the card type number (basic 0, reverse 1, cloze n → n-1); new
@@ -129,7 +133,6 @@ def m005_new_card_order_and_siblings(db: Database) -> None:
     db.execute("CREATE INDEX idx_cards_note ON cards(note_id)")
 
 
-@migrations()
 def m006_provenance_and_changes(db: Database) -> None:
     # What each card says of its own provenance (Verified:, Spec:, Valid-from/until:, Change:), why a
     # retired card left (removed from the decks, or its validity window closed), and a log of what
@@ -156,7 +159,6 @@ def m006_provenance_and_changes(db: Database) -> None:
     db.execute("CREATE INDEX idx_cards_valid_until ON cards(valid_until) WHERE valid_until IS NOT NULL")
 
 
-@migrations()
 def m007_lighter_rating_writes(db: Database) -> None:
     # A rating rewrites the card's state row and every index that covers it, and each page so
     # written goes to the WAL before the commit's fsync. The new-card order index only serves new
@@ -165,7 +167,6 @@ def m007_lighter_rating_writes(db: Database) -> None:
     db.execute("CREATE INDEX idx_state_new_order ON card_state(sibling_rank, card_id) WHERE state = 'new'")
 
 
-@migrations()
 def m008_anki_sync(db: Database) -> None:
     # Two-way sync with a learner's Anki collection (`hcflash anki sync`). Each collection is named by
     # the id hcflash keeps in its config, so a copy synced through AnkiWeb is still recognized.
@@ -201,3 +202,42 @@ def m008_anki_sync(db: Database) -> None:
             PRIMARY KEY (collection_id, note_id)
         )"""
     )
+
+
+STEPS = (
+    m001_initial,
+    m002_search_and_flags,
+    m003_previous_content,
+    m004_rendered_html,
+    m005_new_card_order_and_siblings,
+    m006_provenance_and_changes,
+    m007_lighter_rating_writes,
+    m008_anki_sync,
+)
+STEP_NAMES = tuple(step.__name__ for step in STEPS)
+
+
+@cache
+def migrations() -> Migrations:
+    """sqlite-utils' migration set holding `STEPS` in order (it applies them and records each)."""
+    from sqlite_utils.migrations import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        steps()(step)
+    return steps
+
+
+def applied_steps(conn: sqlite3.Connection) -> list[str]:
+    """The steps this store has had, in order, read without sqlite-utils; empty for a new store."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return []
+    return [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
+
+
+def apply_steps(conn: sqlite3.Connection) -> None:
+    """Bring the store on `conn` to the current schema (each step in its own transaction)."""
+    from sqlite_utils import Database
+
+    # No plugins: a learner's store has no use for whatever sqlite-utils plugins are installed.
+    migrations().apply(Database(conn, execute_plugins=False))

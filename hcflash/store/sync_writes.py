@@ -10,11 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hcflash.cards import sibling_rank
 from hcflash.records import CardChange, CardContent, SpecRef, provenance_key
-from hcflash.store.base import Table
+from hcflash.store.base import StoreDB, Table
 from hcflash.store.changes import ChangeLog
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import date_from_db, date_to_db, to_db
@@ -32,7 +30,7 @@ class FileRecord:
 class SyncWriter(Table):
     """The `deck_files` index, and the `decks` and `cards` rows a sync writes."""
 
-    def __init__(self, db: Database, path: Path, states: StateTable, changes: ChangeLog) -> None:
+    def __init__(self, db: StoreDB, path: Path, states: StateTable, changes: ChangeLog) -> None:
         super().__init__(db, path)
         self._states = states
         self._changes = changes
