@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcflash.anki.bridge import AnkiBridge
-from hcflash.browse import browse
 from hcflash.card_details import CardDetails
 from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
 from hcflash.errors import ConfigError
 from hcflash.limits import ROOT, DailyLimits
 from hcflash.locations import bundled_decks_dir, env_deck_dirs
-from hcflash.maintenance import Maintenance
-from hcflash.parameters import ParameterFitting
 from hcflash.records import (
     AnkiSyncReport,
     BrowseRow,
@@ -44,12 +41,15 @@ from hcflash.records import (
 )
 from hcflash.review import ReviewSession
 from hcflash.settings import Settings, add_today, apply_setting
-from hcflash.stats import Stats, build_stats
 from hcflash.store import Store
 from hcflash.timeutil import as_utc, utcnow
 
 if TYPE_CHECKING:
+    from hcflash.anki.bridge import AnkiBridge
+    from hcflash.maintenance import Maintenance
     from hcflash.optimize import FitResult, RetentionOutcome
+    from hcflash.parameters import ParameterFitting
+    from hcflash.stats import Stats
 
 
 class StudyService:
@@ -70,9 +70,26 @@ class StudyService:
         self.details = CardDetails(self)
         self.decks = DeckList(self)
         self.syncer = DeckSync(self)
-        self.maintenance = Maintenance(self)
-        self.parameters = ParameterFitting(self)
-        self.anki = AnkiBridge(self)
+
+    # The nouns no review needs load on first use: a session starts without importing them.
+
+    @cached_property
+    def maintenance(self) -> Maintenance:
+        from hcflash.maintenance import Maintenance
+
+        return Maintenance(self)
+
+    @cached_property
+    def parameters(self) -> ParameterFitting:
+        from hcflash.parameters import ParameterFitting
+
+        return ParameterFitting(self)
+
+    @cached_property
+    def anki(self) -> AnkiBridge:
+        from hcflash.anki.bridge import AnkiBridge
+
+        return AnkiBridge(self)
 
     # -- what every noun shares -------------------------------------------------------------
 
@@ -202,9 +219,13 @@ class StudyService:
         self, query: str = "", decks: Sequence[str] | None = None, tag: str | None = None,
         state: str | None = None, limit: int = 500, after_id: int = 0,
     ) -> list[BrowseRow]:
+        from hcflash.browse import browse
+
         return browse(self.store, query, decks, tag, state, limit, self.now(), after_id)
 
     def stats(self) -> Stats:
+        from hcflash.stats import build_stats
+
         now, s = self.now(), self.settings
         day_start, day_end = self.limits.day_bounds(now)
         return build_stats(
