@@ -1,5 +1,6 @@
-"""Run in a fresh process: start the review TUI (or a bare Textual app) headless, stop when the
-first card (or the static line) is on screen, and print the peak memory as JSON."""
+"""Run in a fresh process: start the review TUI (or a bare Textual app, or one showing a Markdown
+card) headless, stop when the first card (or the static line) is on screen, and print the peak
+memory as JSON."""
 
 from __future__ import annotations
 
@@ -38,10 +39,31 @@ async def bare_line() -> None:
             await pilot.pause(0.001)
 
 
+async def markdown_card() -> None:
+    """The floor under any card screen built from Textual's own widgets: one Markdown card (which
+    brings markdown-it and Pygments) and a Footer with rating keys, and nothing of hcflash."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Markdown
+
+    class Card(App[None]):
+        BINDINGS = [("1", "bell", "Again"), ("2", "bell", "Hard"), ("3", "bell", "Good"), ("4", "bell", "Easy")]
+
+        def compose(self) -> ComposeResult:
+            yield Markdown("Which **CMS rule** first required a *Patient Access API*?\n\n- CMS-9115-F\n- 42 CFR 422.119", id="card")
+            yield Footer()
+
+    app = Card()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.query("#card"):
+            await pilot.pause(0.001)
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "hcflash":
         asyncio.run(hcflash_first_card(sys.argv[2], sys.argv[3]))
+    elif mode == "markdown":
+        asyncio.run(markdown_card())
     else:
         asyncio.run(bare_line())
     print(json.dumps({"maxrss_kb": peak_rss_kb()}))
