@@ -68,3 +68,11 @@ def test_a_store_missing_a_schema_step_gets_it_when_opened(tmp_path):
         assert applied_steps(store.db.conn) == list(STEP_NAMES)
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"anki_collections", "anki_review_links", "anki_note_links"} <= tables
+
+
+def test_every_schema_step_is_listed_in_order():
+    """A step written in schema.py but left out of STEPS would never be applied."""
+    from hcflash.store import schema
+
+    written = sorted(name for name in vars(schema) if name[:1] == "m" and name[1:4].isdigit())
+    assert list(STEP_NAMES) == written
