@@ -44,15 +44,17 @@ class AnkiBridge:
                 raise AnkiError(f"no deck named {unknown[0]!r}; the decks are: {', '.join(names) or 'none'}")
         remove_stale_exports()
         store = self.col.store
-        # The review log, the largest read, on a second thread from the start: SQLite does most of
-        # it without Python's lock, while this thread reads the cards and Anki adds the notes.
+        # The render cache, then the review log (the largest read), on a second thread from the
+        # start: SQLite does most of it without Python's lock, while this thread reads the cards
+        # and Anki adds the notes.
         # Collector paused (`bulk`): an export holds every card, state and review at once, none in a
         # reference cycle, and each pass of the collector would walk them all.
         with collector_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader:
+            cached = reader.submit(lambda: trusted_cache(store.html.cached()))
             reviews = reader.submit(store.export.reviews) if with_progress else None
             cards = store.export.cards(decks)
             on_start(len({card.note_id for card in cards}))
-            html = trusted_cache(store.html.cached())
+            html = cached.result()
             known = set(html)
             summary = export_anki(
                 cards, reviews.result if reviews is not None else None, out, self.col.settings, self.col.now(), advance,

@@ -23,13 +23,17 @@ if TYPE_CHECKING:
 # Anki's revlog kinds, by the state the card was in when answered.
 _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 _DAY_MS = 86_400_000
+# SQL for a revlog row's ease, time and type from the one number `progress_rows` packs them in.
+REVLOG_SPLIT = "{packed} % 10, {packed} / 100, ({packed} / 10) % 10"
 
 
 @dataclass(frozen=True)
 class ProgressRows:
     """Rows for Anki's tables as JSON texts, each row led by the hcflash card id it belongs to:
     `cards` [card id, type, queue, due, ivl, factor, reps, lapses, left, data] and `revlog`
-    [card id, revlog id, ease, ivl, lastIvl, time, type]."""
+    [card id, revlog id, ivl, lastIvl, ease + 10 × type + 100 × time]. The three small numbers go
+    as one (`REVLOG_SPLIT` takes them apart in SQL): SQLite pulls each value out of its row's JSON
+    on its own, and the revlog has a row per review."""
 
     cards: str
     revlog: str
@@ -79,8 +83,8 @@ def progress_rows(groups: Sequence[tuple[str, Sequence[ExportRow]]], reviews: Se
     # exported. Only if two reviews share a millisecond does the order matter (`_unique_ids`).
     ivl, kind = revlog_ivl, _REVLOG_TYPE
     revlog = [
-        [card_id, at, rating, ivl(after, after_due, at), ivl(before, before_due, before_last or at),
-         min(duration or 0, MAX_ANSWER_MS), kind[before]]
+        [card_id, at, ivl(after, after_due, at), ivl(before, before_due, before_last or at),
+         rating + 10 * kind[before] + 100 * min(duration or 0, MAX_ANSWER_MS)]
         for card_id, at, rating, duration, before, before_due, before_last, after, after_due, _ in reviews
     ]
     if len({row[1] for row in revlog}) < len(revlog):

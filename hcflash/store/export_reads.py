@@ -17,7 +17,6 @@ from hcflash.records import CardKind, CardState
 from hcflash.store.base import Table, deck_filter, raise_store_failure, readonly_uri
 from hcflash.store.cards import _json_tuple
 from hcflash.store.codec import STATE_COLUMNS, state_from_values
-from hcflash.store.timecodec import from_db
 
 # One review as `reviews()` gives it: [card id, reviewed at, rating, duration ms or None, state name
 # before, due before, last review before, state name after, due after, log id], every time in epoch
@@ -40,12 +39,17 @@ class ExportRow(NamedTuple):
     question: str
     answer: str
     sources_json: str
-    state: CardState
+    state_columns: tuple
 
     @property
     def sources(self) -> tuple[str, ...]:
         """Parsed only when the card is rendered (the render cache usually answers first)."""
         return _json_tuple(self.sources_json)
+
+    @property
+    def state(self) -> CardState:
+        """Parsed where it is used: the export works out Anki's schedules on a second thread."""
+        return state_from_values(self.state_columns)
 
 
 def _ms(expr: str) -> str:
@@ -62,15 +66,15 @@ class ExportReads(Table):
         """The active cards of `decks` (None: all) with their states, in deck-file order."""
         deck_sql, params = deck_filter(decks)
         rows = self._query(
-            "SELECT c.id, c.note_id, c.kind, c.ord, d.name, c.content_hash, c.tags, c.updated_at, c.question, "
+            "SELECT c.id, c.note_id, c.kind, c.ord, d.name, c.content_hash, c.tags, "
+            "CAST(strftime('%s', c.updated_at) AS INTEGER), c.question, "
             f"c.answer, c.sources, {_STATE} FROM cards c JOIN decks d ON d.id = c.deck_id "
             f"JOIN card_state s ON s.card_id = c.id WHERE c.retired_at IS NULL AND {deck_sql} ORDER BY c.file, c.line, c.ord",
             params,
         )
         return [
             ExportRow(
-                r[0], r[1], r[2], r[3], r[4], r[5], _json_tuple(r[6]), int(from_db(r[7]).timestamp()),  # type: ignore[union-attr]
-                r[8], r[9], r[10], state_from_values(r[11:]),
+                r[0], r[1], r[2], r[3], r[4], r[5], _json_tuple(r[6]), r[7], r[8], r[9], r[10], r[11:],
             )
             for r in rows
         ]
