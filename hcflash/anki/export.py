@@ -113,7 +113,7 @@ def remove_stale_exports(now: float | None = None) -> list[Path]:
 
 def export_anki(
     cards: Sequence[ExportRow],
-    read_reviews: Callable[[], Sequence[ExportReview]] | None,
+    read_reviews: Callable[[], list[ExportReview]] | None,
     out: Path,
     settings: Settings,
     now: datetime,
@@ -122,7 +122,7 @@ def export_anki(
     descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
     """Write `cards` to an .apkg at `out`, with their progress (schedule, memory state and the
-    reviews `read_reviews` gives) unless it is None; `advance(n)` is told as notes are
+    reviews `read_reviews` gives, a list the export empties) unless it is None; `advance(n)` is told as notes are
     done (for a progress bar).
 
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
@@ -170,7 +170,7 @@ def export_anki(
             rows = None
             if read_reviews is not None:
                 frame = DayFrame.of(now, col.sched.today, settings)
-                rows = helper.submit(lambda: progress_rows(groups, read_reviews(), frame, settings))
+                rows = helper.submit(_progress_rows, groups, read_reviews, frame, settings)
             nids: list[int] = []
             for chunk in requests:
                 nids.extend(col._backend.add_notes(requests=chunk).nids)
@@ -205,6 +205,15 @@ def export_anki(
         finally:
             col.close()
     return ExportSummary(len(notes), len(cards), reviews_written, out)
+
+
+def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_reviews: Callable[[], list[ExportReview]],
+                   frame: DayFrame, settings: Settings) -> ProgressRows:
+    reviews = read_reviews()
+    try:
+        return progress_rows(groups, reviews, frame, settings)
+    finally:
+        reviews.clear()  # freed on this thread, beside Anki's work, not on the main one at the end
 
 
 def _json_rows(col, sql: str, rows: list[list]) -> None:  # noqa: ANN001
