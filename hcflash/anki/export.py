@@ -273,16 +273,15 @@ def _with_parents(names: dict[str, int]) -> list[str]:
 def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[int], rows: ProgressRows) -> int:  # noqa: ANN001
     """Put each card's schedule and review log (worked out by `export_rows`, by hcflash card id) into
     Anki's tables, joined to Anki's card ids through a temporary table; how many revlog rows."""
-    by_note: dict[int, dict[int, int]] = {nid: {} for nid in nids}
-    for card_id, nid, ord_ in col.db.all("SELECT id, nid, ord FROM cards"):
-        by_note[nid][ord_] = card_id
-    anki_ids = []
-    for (_, group), nid in zip(groups, nids, strict=True):
-        cards = by_note[nid]
-        # A card Anki did not make (none of its templates renders) is left out, with its reviews.
-        anki_ids.extend([card.id, cards[anki_ord(card)]] for card in group if anki_ord(card) in cards)
     col.db.execute("CREATE TEMP TABLE export_cards (card_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)")
-    _json_rows(col, "INSERT INTO temp.export_cards SELECT value->>0, value->>1 FROM json_each(?)", anki_ids)
+    # Each hcflash card to the Anki card of its note and template; a card Anki did not make (none of
+    # its templates renders) finds none and is left out, with its reviews.
+    _json_rows(
+        col,
+        "INSERT INTO temp.export_cards SELECT r.value->>0, c.id FROM json_each(?) AS r "
+        "JOIN cards AS c ON c.nid = r.value->>1 AND c.ord = r.value->>2",
+        [[card.id, nid, anki_ord(card)] for (_, group), nid in zip(groups, nids, strict=True) for card in group],
+    )
     col.db.execute(
         "UPDATE cards SET type = r.value->>1, queue = r.value->>2, due = r.value->>3, ivl = r.value->>4, "
         "factor = r.value->>5, reps = r.value->>6, lapses = r.value->>7, left = r.value->>8, data = r.value->>9 "
