@@ -135,6 +135,27 @@ def test_progress_carries_memory_state_due_and_review_history(hc, collection_dir
         col.close()
 
 
+def test_reviews_in_the_same_millisecond_get_revlog_ids_one_apart(hc, collection_dir, tmp_path):
+    """Anki keys its review log by time in milliseconds: two reviews at the same moment must both
+    arrive, the second moved on by 1 ms."""
+    service, clock, _ = hc
+    first = service.next_card()
+    service.rate(first.id, 3)
+    second = service.next_card()
+    assert second.id != first.id
+    service.rate(second.id, 3)  # the clock has not moved: the same millisecond
+    out = tmp_path / "same-ms.apkg"
+    assert service.export_anki(out).reviews == 2
+    col = open_collection(collection_dir)
+    try:
+        import_into(col, out)
+        ids = sorted(col.db.list("SELECT id FROM revlog"))
+        assert abs(ids[0] - clock.now.timestamp() * 1000) < 1 and ids[1] == ids[0] + 1
+        assert col.db.scalar("SELECT COUNT(DISTINCT cid) FROM revlog") == 2
+    finally:
+        col.close()
+
+
 def test_no_progress_exports_new_cards_only(hc, collection_dir, tmp_path):
     service, clock, _ = hc
     study_some(service, clock)

@@ -5,13 +5,15 @@ and the two-way sync with the learner's own collection."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcflash.bulk import collector_paused
 from hcflash.errors import AnkiError
-from hcflash.records import AnkiSyncReport, CardState, ExportCard, ExportSummary, ImportReport, ReviewEntry, StoredCard
+from hcflash.records import AnkiSyncReport, CardState, ExportSummary, ImportReport, ReviewEntry, StoredCard
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
@@ -20,15 +22,6 @@ if TYPE_CHECKING:
 class AnkiBridge:
     def __init__(self, col: StudyService) -> None:
         self.col = col
-
-    def export_items(self, decks: Sequence[str] | None = None) -> list[ExportCard]:
-        store = self.col.store
-        states = store.states.all()
-        reviews = store.log.for_export()
-        return [
-            ExportCard(card, states[card.id], tuple(reviews.get(card.id, ())))
-            for card in store.cards.active(decks)
-        ]
 
     def export(
         self, out: Path, decks: Sequence[str] | None = None, with_progress: bool = True,
@@ -51,13 +44,22 @@ class AnkiBridge:
                 raise AnkiError(f"no deck named {unknown[0]!r}; the decks are: {', '.join(names) or 'none'}")
         remove_stale_exports()
         store = self.col.store
-        items = self.export_items(decks)
-        on_start(len({i.card.note_id for i in items}))
-        html = trusted_cache(store.html.cached())
-        known = set(html)
-        summary = export_anki(
-            items, out, self.col.settings, self.col.now(), with_progress, advance, html, store.cards.deck_descriptions()
-        )
+        # The render cache, then the review log (the largest read), on a second thread from the
+        # start: SQLite does most of it without Python's lock, while this thread reads the cards
+        # and Anki adds the notes.
+        # Collector paused (`bulk`): an export holds every card, state and review at once, none in a
+        # reference cycle, and each pass of the collector would walk them all.
+        with collector_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader:
+            cached = reader.submit(lambda: trusted_cache(store.html.cached()))
+            reviews = reader.submit(store.export.reviews) if with_progress else None
+            cards = store.export.cards(decks)
+            on_start(len({card.note_id for card in cards}))
+            html = cached.result()
+            known = set(html)
+            summary = export_anki(
+                cards, reviews.result if reviews is not None else None, out, self.col.settings, self.col.now(), advance,
+                html, store.cards.deck_descriptions(),
+            )
         store.html.save({key: fields for key, fields in html.items() if key not in known})
         return summary
 

@@ -15,18 +15,24 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from hcflash.anki.apply import deck_config_id
+from hcflash.anki.export_rows import REVLOG_SPLIT, ProgressRows, progress_rows
 from hcflash.anki.html import inline_html, markdown_html, resanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
 from hcflash.anki.notetypes import BASIC_FIELDS, BASIC_MODEL_ID, CLOZE_FIELDS, CLOZE_MODEL_ID, create_notetypes
-from hcflash.anki.scheduling import DayFrame, anki_schedule
-from hcflash.errors import AnkiError
-from hcflash.records import MAX_ANSWER_MS, CardState, ExportCard, ExportSummary, StoredCard
+from hcflash.anki.scheduling import DayFrame
+from hcflash.errors import AnkiError, HcflashError
+from hcflash.records import ExportSummary
 from hcflash.settings import Settings
+
+if TYPE_CHECKING:
+    from hcflash.store.export_reads import ExportReview, ExportRow
 
 
 def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa: ANN001
@@ -37,7 +43,24 @@ def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa:
         col.decks.save(deck)
 
 
-def cached_fields(first: StoredCard, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
+class NoteContent(Protocol):
+    """What a note's fields are rendered from: a `StoredCard`, or an export's lighter row."""
+
+    @property
+    def note_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+    @property
+    def content_hash(self) -> str: ...
+
+
+def cached_fields(first: NoteContent, cache: dict[str, dict[str, str]]) -> tuple[int, dict[str, str]]:
     """Fields for a note, rendered once per content (and kind) and reused from `cache` after; a cache
     read from the store goes through `trusted_cache` first."""
     key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
@@ -53,7 +76,7 @@ def trusted_cache(stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]
     return {key: resanitize({name: str(value) for name, value in fields.items()}) for key, fields in stored.items()}
 
 
-def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
+def _fields(first: NoteContent) -> tuple[int, dict[str, str]]:
     source = "<br>".join(inline_html(s) for s in first.sources)
     if first.kind == "cloze":
         text = inline_html(first.question)
@@ -69,19 +92,7 @@ def _fields(first: StoredCard) -> tuple[int, dict[str, str]]:
     }
 
 
-def _revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
-    """Anki's revlog interval: days for review cards, negative seconds for (re)learning steps."""
-    if state == "new" or due_ms is None:
-        return 0
-    if state == "review":
-        return max(1, round((due_ms - at_ms) / 86_400_000))
-    return -max(1, (due_ms - at_ms) // 1000)
-
-
-_REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
-
-
-CHUNK = 250  # notes added per backend call: large enough to be fast, small enough to move the bar
+CHUNK = 2500  # notes added per backend call: large enough to be fast, small enough to move the bar
 EXPORT_PREFIX = "hcflash-export-"
 STALE_EXPORT_SECONDS = 3600  # a temporary export folder this old belongs to an export that was killed
 
@@ -100,81 +111,79 @@ def remove_stale_exports(now: float | None = None) -> list[Path]:
     return removed
 
 
-
 def export_anki(
-    items: Sequence[ExportCard],
+    cards: Sequence[ExportRow],
+    read_reviews: Callable[[], list[ExportReview]] | None,
     out: Path,
     settings: Settings,
     now: datetime,
-    with_progress: bool = True,
     advance: Callable[[int], None] = lambda n: None,
     html_cache: dict[str, dict[str, str]] | None = None,
     descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
-    """Write `items` to an .apkg at `out`; `advance(n)` is told as notes are done (for a progress bar).
+    """Write `cards` to an .apkg at `out`, with their progress (schedule, memory state and the
+    reviews `read_reviews` gives, a list the export empties) unless it is None; `advance(n)` is told as notes are
+    done (for a progress bar).
 
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
     written with a few bulk statements into the temporary collection, which Anki's own exporter
-    packages. Nothing here writes the file format itself."""
+    packages. Nothing here writes the file format itself. Every card's rows for Anki's tables are
+    worked out (`export_rows`) on a second thread while Anki adds the notes: this thread is then
+    inside Anki's batch calls, which do not hold Python's lock."""
     require_anki("export")
-    from anki import notes_pb2
     from anki.collection import Collection, ExportAnkiPackageOptions
 
     cache = {} if html_cache is None else html_cache
-    notes: dict[str, list[ExportCard]] = {}
-    for item in items:
-        notes.setdefault(item.card.note_id, []).append(item)
+    notes: dict[str, list[ExportRow]] = {}
+    for card in cards:
+        group = notes.get(card.note_id)
+        if group is None:
+            notes[card.note_id] = group = []
+        group.append(card)
+    groups = list(notes.items())
+    with_progress = read_reviews is not None
     reviews_written = 0
     try:
         workspace = tempfile.TemporaryDirectory(prefix=EXPORT_PREFIX)
     except OSError as exc:
         raise AnkiError(f"{out}: cannot make a temporary folder for the export ({exc.strerror})") from exc
-    with workspace as tmp:
+    with workspace as tmp, ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export") as helper:
         try:
             col = Collection(str(Path(tmp) / "collection.anki2"))
         except Exception as exc:  # the anki backend raises its own types (a full disk, ...)
             raise AnkiError(f"{out}: Anki export failed: {exc}") from exc
         try:
+            # A scratch collection, deleted whatever happens: waiting for the disk after each of
+            # its commits protects nothing.
+            col.db.execute("PRAGMA synchronous = OFF")
             col.set_config("rollover", settings.rollover_hour)
             create_notetypes(col)
-            deck_ids: dict[str, int] = {}
-            groups = list(notes.items())
-            for start in range(0, len(groups), CHUNK):
-                requests = []
-                for note_id, group in groups[start : start + CHUNK]:
-                    first = min(group, key=lambda i: (i.card.kind != "basic", i.card.ord)).card
-                    if first.deck not in deck_ids:
-                        deck_ids[first.deck] = col.decks.id(first.deck)
-                    model_id, fields = cached_fields(first, cache)
-                    if any(i.card.kind == "reverse" for i in group):
-                        fields["Reverse"] = "y"
-                    names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS
-                    # The backend's own note message, built directly: col.new_note() would cost one
-                    # backend round trip per note just to learn the (fixed) field list.
-                    note = notes_pb2.Note(
-                        guid=note_guid(note_id),
-                        notetype_id=model_id,
-                        fields=[fields.get(name, "") for name in names],
-                        tags=sorted({t.replace(" ", "_") for i in group for t in i.card.tags}),
-                    )
-                    requests.append(notes_pb2.AddNoteRequest(note=note, deck_id=deck_ids[first.deck]))
-                col._backend.add_notes(requests=requests)
-                advance(len(requests))
+            deck_ids = _deck_ids(col, groups)
             for name, deck_id in deck_ids.items():
                 if (descriptions or {}).get(name):
                     deck = col.decks.get(deck_id)
                     deck["desc"] = markdown_html(descriptions[name])  # type: ignore[index]
                     col.decks.save(deck)
-            note_rows = {guid: nid for nid, guid in col.db.all("SELECT id, guid FROM notes")}
+            requests = _note_requests(groups, deck_ids, cache)
+            # Only now the second thread: each of the many small backend calls above would wait for
+            # Python's lock behind it. From here this thread is mostly inside Anki's batch calls.
+            rows = None
+            if read_reviews is not None:
+                frame = DayFrame.of(now, col.sched.today, settings)
+                rows = helper.submit(_progress_rows, groups, read_reviews, frame, settings)
+            nids: list[int] = []
+            for chunk in requests:
+                nids.extend(col._backend.add_notes(requests=chunk).nids)
+                advance(len(chunk))
             written: list[int] = []
 
-            def bulk_writes() -> None:  # one transaction: Anki's executemany commits per row otherwise
-                col.db.executemany(
-                    "UPDATE notes SET mod = ? WHERE id = ?",
-                    [(int(max(i.card.updated_at for i in group).timestamp()), note_rows[note_guid(note_id)]) for note_id, group in groups],
+            def bulk_writes() -> None:  # one transaction
+                _json_rows(
+                    col, "UPDATE notes SET mod = r.value->>0 FROM json_each(?) AS r WHERE notes.id = r.value->>1",
+                    [[max(card.updated_secs for card in group), nid] for (_, group), nid in zip(groups, nids, strict=True)],
                 )
-                if with_progress:
-                    written.append(_write_progress(col, groups, note_rows, now, settings))
+                if rows is not None:
+                    written.append(_write_progress(col, groups, nids, rows.result()))
 
             col.db.transact(bulk_writes)
             reviews_written = sum(written)
@@ -189,13 +198,68 @@ def export_anki(
                 ),
                 limit=None,
             )
-        except AnkiError:
+        except HcflashError:  # ours, or the store's from the reviews' thread
             raise
         except Exception as exc:  # the anki backend raises its own types; name the file that failed
             raise AnkiError(f"{out}: Anki export failed: {exc}") from exc
         finally:
             col.close()
-    return ExportSummary(len(notes), len(items), reviews_written, out)
+    return ExportSummary(len(notes), len(cards), reviews_written, out)
+
+
+def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_reviews: Callable[[], list[ExportReview]],
+                   frame: DayFrame, settings: Settings) -> ProgressRows:
+    reviews = read_reviews()
+    try:
+        return progress_rows(groups, reviews, frame, settings)
+    finally:
+        reviews.clear()  # freed on this thread, beside Anki's work, not on the main one at the end
+
+
+def _json_rows(col, sql: str, rows: list[list]) -> None:  # noqa: ANN001
+    """Run `sql` once over `rows` passed as one JSON text (`json_each(?)`): Anki's executemany hands
+    every value to its backend on its own, which costs several times the write itself."""
+    col.db.execute(sql, json.dumps(rows, separators=(",", ":")))
+
+
+def _note_card(group: list[ExportRow]) -> ExportRow:
+    """The card a note's fields come from: its basic card, else its first cloze."""
+    return group[0] if len(group) == 1 else min(group, key=lambda c: (c.kind != "basic", c.ord))
+
+
+def _deck_ids(col, groups: list[tuple[str, list[ExportRow]]]) -> dict[str, int]:  # noqa: ANN001
+    """Anki's id for each deck a note goes to, the deck made on first use."""
+    ids: dict[str, int] = {}
+    for _, group in groups:
+        deck = _note_card(group).deck
+        if deck not in ids:
+            ids[deck] = col.decks.id(deck)
+    return ids
+
+
+def _note_requests(groups: list[tuple[str, list[ExportRow]]], deck_ids: dict[str, int],
+                   cache: dict[str, dict[str, str]]) -> list[list]:
+    """Anki's add-note requests, one per hcflash note, in chunks of `CHUNK` for the backend's batch call."""
+    from anki import notes_pb2
+
+    requests = []
+    for note_id, group in groups:
+        first = _note_card(group)
+        model_id, fields = cached_fields(first, cache)
+        if any(c.kind == "reverse" for c in group):
+            fields["Reverse"] = "y"
+        names = BASIC_FIELDS if model_id == BASIC_MODEL_ID else CLOZE_FIELDS
+        tags = group[0].tags if len(group) == 1 else {t for c in group for t in c.tags}
+        # The backend's own note message, built directly: col.new_note() would cost one
+        # backend round trip per note just to learn the (fixed) field list.
+        note = notes_pb2.Note(
+            guid=note_guid(note_id),
+            notetype_id=model_id,
+            fields=[fields.get(name, "") for name in names],
+            tags=sorted({t.replace(" ", "_") for t in tags}),
+        )
+        requests.append(notes_pb2.AddNoteRequest(note=note, deck_id=deck_ids[first.deck]))
+    return [requests[start : start + CHUNK] for start in range(0, len(requests), CHUNK)]
 
 
 def _with_parents(names: dict[str, int]) -> list[str]:
@@ -206,52 +270,31 @@ def _with_parents(names: dict[str, int]) -> list[str]:
     return sorted(full)
 
 
-def _card_row(anki_id: int, state: CardState, position: int, frame: DayFrame, settings: Settings) -> tuple:
-    """(type, queue, due, ivl, factor, reps, lapses, left, data, id) for Anki's cards table."""
-    plan = anki_schedule(state, frame, settings, position)
-    if plan.type == 0:
-        return (0, plan.queue, position, 0, 0, 0, 0, 0, "", anki_id)
-    data: dict[str, float | int] = {}
-    if plan.stability is not None and plan.difficulty is not None:
-        # Anki keeps the FSRS memory state and the last review time in the card's data column.
-        data = {"s": round(plan.stability, 4), "d": round(plan.difficulty, 4)}
-    if plan.last_review_secs is not None:
-        data["lrt"] = plan.last_review_secs
-    text = json.dumps(data, separators=(",", ":")) if data else ""
-    return (plan.type, plan.queue, plan.due, plan.ivl, 2500, plan.reps, plan.lapses, plan.left, text, anki_id)
-
-
-def _write_progress(col, groups: list[tuple[str, list[ExportCard]]], note_rows: dict[str, int], now: datetime,  # noqa: ANN001
-                    settings: Settings) -> int:
-    cards_by_note: dict[int, dict[int, int]] = {}
-    for card_id, nid, ord_ in col.db.all("SELECT id, nid, ord FROM cards"):
-        cards_by_note.setdefault(nid, {})[ord_] = card_id
-    frame = DayFrame.of(now, col.sched.today, settings)
-    card_rows, revlog_rows = [], []
-    used_ids: set[int] = set()
-    for position, (note_id, group) in enumerate(groups):
-        anki_cards = cards_by_note.get(note_rows[note_guid(note_id)], {})
-        for item in group:
-            anki_id = anki_cards.get(anki_ord(item.card))
-            if anki_id is None:
-                continue
-            card_rows.append(_card_row(anki_id, item.state, position, frame, settings))
-            for review in item.reviews:
-                revlog_id = review.reviewed_ms
-                while revlog_id in used_ids:  # Anki needs unique ids; same-millisecond reviews move by 1 ms
-                    revlog_id += 1
-                used_ids.add(revlog_id)
-                last_ivl = _revlog_ivl(review.before_state, review.before_due_ms, review.before_last_review_ms or review.reviewed_ms)
-                revlog_rows.append((
-                    revlog_id, anki_id, review.rating, _revlog_ivl(review.after_state, review.after_due_ms, review.reviewed_ms),
-                    last_ivl, 2500, min(review.duration_ms or 0, MAX_ANSWER_MS), _REVLOG_TYPE[review.before_state],
-                ))
-    col.db.executemany(
-        "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?, left = ?, data = ? WHERE id = ?",
-        card_rows,
+def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[int], rows: ProgressRows) -> int:  # noqa: ANN001
+    """Put each card's schedule and review log (worked out by `export_rows`, by hcflash card id) into
+    Anki's tables, joined to Anki's card ids through a temporary table; how many revlog rows."""
+    col.db.execute("CREATE TEMP TABLE export_cards (card_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)")
+    # Each hcflash card to the Anki card of its note and template; a card Anki did not make (none of
+    # its templates renders) finds none and is left out, with its reviews.
+    _json_rows(
+        col,
+        "INSERT INTO temp.export_cards SELECT r.value->>0, c.id FROM json_each(?) AS r "
+        "JOIN cards AS c ON c.nid = r.value->>1 AND c.ord = r.value->>2",
+        [[card.id, nid, anki_ord(card)] for (_, group), nid in zip(groups, nids, strict=True) for card in group],
     )
-    col.db.executemany(
-        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-        revlog_rows,
+    col.db.execute(
+        "UPDATE cards SET type = r.value->>1, queue = r.value->>2, due = r.value->>3, ivl = r.value->>4, "
+        "factor = r.value->>5, reps = r.value->>6, lapses = r.value->>7, left = r.value->>8, data = r.value->>9 "
+        "FROM json_each(?) AS r JOIN temp.export_cards AS m ON m.card_id = r.value->>0 WHERE cards.id = m.anki_id",
+        rows.cards,
     )
-    return len(revlog_rows)
+    col.db.execute(  # materialized: each value is pulled out of the JSON once, not once per use
+        "WITH r AS MATERIALIZED (SELECT value->>0 AS card_id, value->>1 AS id, value->>2 AS ivl, "
+        "value->>3 AS last_ivl, value->>4 AS packed FROM json_each(?)) "
+        "INSERT INTO revlog (id, cid, usn, ivl, lastIvl, factor, ease, time, type) "
+        "SELECT r.id, m.anki_id, -1, r.ivl, r.last_ivl, 2500, " + REVLOG_SPLIT.format(packed="r.packed") + " "
+        "FROM r JOIN temp.export_cards AS m ON m.card_id = r.card_id",
+        rows.revlog,
+    )
+    col.db.execute("DROP TABLE temp.export_cards")
+    return int(col.db.scalar("SELECT COUNT(*) FROM revlog"))

@@ -73,4 +73,7 @@ def resanitize(fields: dict[str, str]) -> dict[str, str]:
     """Fields read back from a cache, made as safe as freshly rendered ones. A field that is only
     text and the tags `sanitize` writes is kept as it is (checked by one linear pattern, much
     cheaper than parsing it again); anything else goes through `sanitize`."""
-    return {name: value if _PLAINLY_SAFE.fullmatch(value) else sanitize(value) for name, value in fields.items()}
+    return {
+        name: value if "<" not in value or _PLAINLY_SAFE.fullmatch(value) else sanitize(value)  # no tag: plain text
+        for name, value in fields.items()
+    }

@@ -9,8 +9,9 @@ inside that study day (at the time of day of the review that set it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from hcflash.records import CardState, StateName
 from hcflash.settings import Settings
@@ -34,24 +35,46 @@ class DayFrame:
     anki_today: int
     rollover_hour: int
     tz: tzinfo | None
+    # Study days already worked out, by local date and whether before the rollover: an export asks
+    # for tens of thousands of due dates that fall on a few hundred days.
+    _days: dict[tuple[date, bool], date] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, now: datetime, anki_today: int, settings: Settings) -> DayFrame:
         return cls(as_utc(now), anki_today, settings.rollover_hour, settings.tz)
 
     def day_of(self, moment: datetime) -> date:
-        return study_day(moment, self.rollover_hour, self.tz)
+        """`stats.study_day`, which depends only on the local date and whether the local time is
+        before the rollover hour: worked out once per such pair."""
+        try:
+            local = moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
+        except (ValueError, OverflowError, OSError):
+            return study_day(moment, self.rollover_hour, self.tz)  # raises the error that says how to fix it
+        key = (local.date(), local.hour < self.rollover_hour)
+        day = self._days.get(key)
+        if day is None:
+            day = self._days[key] = study_day(moment, self.rollover_hour, self.tz)
+        return day
+
+    @cached_property
+    def today(self) -> date:
+        """hcflash's study day at `now`."""
+        return self.day_of(self.now)
 
     def anki_day(self, moment: datetime) -> int:
         """Anki's number for the study day `moment` falls in."""
-        return self.anki_today + (self.day_of(moment) - self.day_of(self.now)).days
+        return self.anki_today + (self.day_of(moment) - self.today).days
 
     def next_day_start(self) -> datetime:
-        return study_day_bounds(self.day_of(self.now), self.rollover_hour, self.tz)[1]
+        return self._next_day_start
+
+    @cached_property
+    def _next_day_start(self) -> datetime:
+        return study_day_bounds(self.today, self.rollover_hour, self.tz)[1]
 
     def moment_in(self, anki_day: int, like: datetime) -> datetime:
         """A moment inside Anki's study day `anki_day`, as far into it as `like` is into its own day."""
-        start, end = study_day_bounds(self.day_of(self.now) + timedelta(days=anki_day - self.anki_today), self.rollover_hour, self.tz)
+        start, end = study_day_bounds(self.today + timedelta(days=anki_day - self.anki_today), self.rollover_hour, self.tz)
         offset = as_utc(like) - study_day_start(like, self.rollover_hour, self.tz)
         return min(start + offset, end - timedelta(microseconds=1))
 

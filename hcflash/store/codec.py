@@ -3,6 +3,7 @@ review log (times and dates as `timecodec` writes them). Only the store reads or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hcflash.records import CardState
@@ -25,6 +26,29 @@ def state_row(state: CardState) -> dict[str, Any]:
         "buried_until": to_db(state.buried_until),
         "leech": int(state.leech),
     }
+
+
+STATE_COLUMNS = "card_id, state, step, stability, difficulty, due, last_review, reps, lapses, suspended, buried_until, leech"
+
+
+def state_from_values(values: Sequence[Any]) -> CardState:
+    """A state from the `card_state` columns in `STATE_COLUMNS` order: for reads of many rows,
+    where a dict per row would cost more than the query."""
+    card_id, state, step, stability, difficulty, due, last_review, reps, lapses, suspended, buried_until, leech = values
+    return CardState(
+        card_id=int(card_id),
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_db(due),
+        last_review=from_db(last_review),
+        reps=int(reps),
+        lapses=int(lapses),
+        suspended=bool(suspended),
+        buried_until=from_db(buried_until),
+        leech=bool(leech),
+    )
 
 
 def state_from_row(row: dict[str, Any]) -> CardState:

@@ -18,6 +18,7 @@ from hcflash.store.base import StoreDamaged, StoreDB, raise_store_failure, reado
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
 from hcflash.store.copies import check_file, write_checked_copy
+from hcflash.store.export_reads import ExportReads
 from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
@@ -46,6 +47,7 @@ class Store:
         self.log = ReviewLog(db, path, self.states)
         self.flags = FlagTable(db, path)
         self.html = HtmlCache(db, path)
+        self.export = ExportReads(db, path)
         self.integrity = IntegrityChecks(db, path)
         self.anki = AnkiSyncTable(db, path, self.log, self.states)
 

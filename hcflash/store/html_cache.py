@@ -11,7 +11,9 @@ class HtmlCache(Table):
     """The `card_html` table: Anki fields rendered from card Markdown, by content."""
 
     def cached(self) -> dict[str, dict[str, str]]:
-        return {key: json.loads(fields) for key, fields in self._query("SELECT content_key, fields FROM card_html")}
+        """The whole cache, read as one JSON object that SQLite builds (an export reads every entry)."""
+        text = self._scalar("SELECT json_group_object(content_key, json(fields)) FROM card_html")
+        return json.loads(text) if text else {}
 
     def save(self, rendered: dict[str, dict[str, str]]) -> None:
         with self._write():

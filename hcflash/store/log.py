@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hcflash.errors import StoreError
-from hcflash.records import CardState, LoggedRating, LoggedReview, ReviewEntry, ReviewStamp
+from hcflash.records import CardState, LoggedRating, ReviewEntry, ReviewStamp
 from hcflash.store.base import StoreDB, Table, deck_filter, transaction
 from hcflash.store.codec import state_from_row, state_row
 from hcflash.store.states import StateTable
@@ -112,32 +112,6 @@ class ReviewLog(Table):
             marks = ", ".join("?" for _ in chunk)
             for row in self._rows(f"SELECT * FROM review_log WHERE card_id IN ({marks}) ORDER BY reviewed_at, id", chunk):
                 grouped[row["card_id"]].append(self._entry(row))
-        return grouped
-
-    def for_export(self) -> dict[int, list[LoggedReview]]:
-        """Every review, light: SQLite pulls the few state fields out of the JSON snapshots and turns
-        the stored UTC times into epoch milliseconds."""
-
-        def ms(expr: str) -> str:
-            return f"CAST(ROUND((julianday({expr}) - 2440587.5) * 86400000) AS INTEGER)"
-
-        before_due, before_last, after_due = (
-            ms("json_extract(state_before, '$.due')"),
-            ms("json_extract(state_before, '$.last_review')"),
-            ms("json_extract(state_after, '$.due')"),
-        )
-        grouped: dict[int, list[LoggedReview]] = {}
-        # Read in table order (a sequential scan, not a walk of the time index) and put each card's
-        # few reviews in time order after: the sort is stable, so equal times keep the log's order.
-        rows = self._query(
-            f"SELECT card_id, rating, {ms('reviewed_at')}, duration_ms, json_extract(state_before, '$.state'), "
-            f"{before_due}, {before_last}, json_extract(state_after, '$.state'), {after_due} "
-            "FROM review_log ORDER BY id"
-        )
-        for row in rows:
-            grouped.setdefault(row[0], []).append(LoggedReview(*row))
-        for reviews in grouped.values():
-            reviews.sort(key=lambda review: review.reviewed_ms)
         return grouped
 
     def merge(self, entries: list[ReviewEntry], states: list[CardState]) -> None:

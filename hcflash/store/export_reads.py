@@ -1,0 +1,107 @@
+"""What an Anki export reads: every active card with its state, and every review, as light rows.
+
+An export reads the whole store, so these reads skip what it does not need: no full `StoredCard`
+(its dozen dates and provenance fields), no review snapshots (SQLite pulls the few fields an Anki
+revlog row needs out of the JSON and turns the times into epoch milliseconds), and plain tuples for
+the reviews, which are the most numerous rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from hcflash.records import CardKind, CardState
+from hcflash.store.base import Table, deck_filter, raise_store_failure, readonly_uri
+from hcflash.store.cards import _json_tuple
+from hcflash.store.codec import STATE_COLUMNS, state_from_values
+
+# One review as `reviews()` gives it: [card id, reviewed at, rating, duration ms or None, state name
+# before, due before, last review before, state name after, due after, log id], every time in epoch
+# milliseconds (None where the state had none).
+ExportReview = list
+
+
+class ExportRow(NamedTuple):
+    """One active card as an export needs it; the content fields are named as on `StoredCard`, so
+    the renderer takes either."""
+
+    id: int
+    note_id: str
+    kind: CardKind
+    ord: int
+    deck: str
+    content_hash: str
+    tags: tuple[str, ...]
+    updated_secs: int  # the card's last edit, whole epoch seconds (an Anki note's mtime)
+    question: str
+    answer: str
+    sources_json: str
+    state_columns: tuple
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Parsed only when the card is rendered (the render cache usually answers first)."""
+        return _json_tuple(self.sources_json)
+
+    @property
+    def state(self) -> CardState:
+        """Parsed where it is used: the export works out Anki's schedules on a second thread."""
+        return state_from_values(self.state_columns)
+
+
+def _ms(expr: str) -> str:
+    return f"CAST(ROUND((julianday({expr}) - 2440587.5) * 86400000) AS INTEGER)"
+
+
+_STATE = ", ".join(f"s.{name}" for name in STATE_COLUMNS.split(", "))
+
+
+class ExportReads(Table):
+    """Read-only queries over `cards`, `card_state` and `review_log` for `hcflash anki export`."""
+
+    def cards(self, decks: Sequence[str] | None = None) -> list[ExportRow]:
+        """The active cards of `decks` (None: all) with their states, in deck-file order."""
+        deck_sql, params = deck_filter(decks)
+        rows = self._query(
+            "SELECT c.id, c.note_id, c.kind, c.ord, d.name, c.content_hash, c.tags, "
+            "CAST(strftime('%s', c.updated_at) AS INTEGER), c.question, "
+            f"c.answer, c.sources, {_STATE} FROM cards c JOIN decks d ON d.id = c.deck_id "
+            f"JOIN card_state s ON s.card_id = c.id WHERE c.retired_at IS NULL AND {deck_sql} ORDER BY c.file, c.line, c.ord",
+            params,
+        )
+        return [
+            ExportRow(
+                r[0], r[1], r[2], r[3], r[4], r[5], _json_tuple(r[6]), r[7], r[8], r[9], r[10], r[11:],
+            )
+            for r in rows
+        ]
+
+    def reviews(self) -> list[ExportReview]:
+        """Every review, in no particular order (each carries its card id and its log id).
+
+        Read on a read-only connection of its own, so that it can run beside the export's other
+        reads (a connection runs one statement at a time), and as one JSON text that SQLite builds
+        without Python's lock: a row at a time, each fetch would wait for the lock."""
+        before_due, before_last, after_due = (
+            _ms("json_extract(state_before, '$.due')"),
+            _ms("json_extract(state_before, '$.last_review')"),
+            _ms("json_extract(state_after, '$.due')"),
+        )
+        sql = (
+            f"SELECT json_group_array(json_array(card_id, {_ms('reviewed_at')}, rating, duration_ms, "
+            f"json_extract(state_before, '$.state'), {before_due}, {before_last}, json_extract(state_after, '$.state'), "
+            f"{after_due}, id)) FROM review_log"
+        )
+        try:
+            conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=5)  # a WAL reader waits only on recovery
+            try:
+                text = conn.execute(sql).fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise_store_failure(self.path, exc)
+            raise
+        return json.loads(text)
