@@ -12,7 +12,6 @@ from hcflash.records.card import (
     CardKind,
     CardState,
     LoggedRating,
-    LoggedReview,
     ReviewEntry,
     ReviewStamp,
     StateName,
@@ -20,7 +19,7 @@ from hcflash.records.card import (
     provenance_key,
 )
 from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportCard, ExportSummary, FlagRow, ImportReport, SyncReport
+from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportSummary, FlagRow, ImportReport, SyncReport
 from hcflash.records.study import (
     BrowseRow,
     CardInfo,
@@ -55,12 +54,10 @@ __all__ = [
     "DeckFile",
     "DeckHeader",
     "DoctorReport",
-    "ExportCard",
     "ExportSummary",
     "FlagRow",
     "ImportReport",
     "LoggedRating",
-    "LoggedReview",
     "Note",
     "Preview",
     "QueueCounts",

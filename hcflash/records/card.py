@@ -147,19 +147,3 @@ class LoggedRating:
     reviewed_at: datetime
     rating: int
     state_before: StateName
-
-
-@dataclass(frozen=True)
-class LoggedReview:
-    """A review as an export needs it: rating, duration and the times around it in epoch
-    milliseconds, without the full JSON snapshots (an export reads every review)."""
-
-    card_id: int
-    rating: int
-    reviewed_ms: int
-    duration_ms: int | None
-    before_state: StateName
-    before_due_ms: int | None
-    before_last_review_ms: int | None
-    after_state: StateName
-    after_due_ms: int | None

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from hcflash.issue_codes import DeckIssue
-from hcflash.records.card import CardState, LoggedReview, StoredCard
 
 
 @dataclass(frozen=True)
@@ -100,15 +99,6 @@ class FlagRow:
     line: int
     deck: str
     sources: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExportCard:
-    """A card with everything an export needs: content, schedule and full history."""
-
-    card: StoredCard
-    state: CardState
-    reviews: tuple[LoggedReview, ...]
 
 
 @dataclass(frozen=True)
