@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from hcflash.anki.apply import deck_config_id
-from hcflash.anki.export_rows import REVLOG_SPLIT, ProgressRows, progress_rows
+from hcflash.anki.export_rows import REVLOG_SPLIT, ProgressRows, card_rows, revlog_rows
 from hcflash.anki.html import inline_html, markdown_html, resanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
@@ -113,7 +113,7 @@ def remove_stale_exports(now: float | None = None) -> list[Path]:
 
 def export_anki(
     cards: Sequence[ExportRow],
-    read_reviews: Callable[[], list[ExportReview]] | None,
+    read_reviews: Callable[[], str | list[ExportReview]] | None,
     out: Path,
     settings: Settings,
     now: datetime,
@@ -122,7 +122,8 @@ def export_anki(
     descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
     """Write `cards` to an .apkg at `out`, with their progress (schedule, memory state and the
-    reviews `read_reviews` gives, a list the export empties) unless it is None; `advance(n)` is told as notes are
+    reviews `read_reviews` gives: revlog rows as `ExportReads.revlog_json` builds them, or a list of
+    reviews the export turns into them and empties) unless it is None; `advance(n)` is told as notes are
     done (for a progress bar).
 
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
@@ -207,11 +208,14 @@ def export_anki(
     return ExportSummary(len(notes), len(cards), reviews_written, out)
 
 
-def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_reviews: Callable[[], list[ExportReview]],
+def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_reviews: Callable[[], str | list[ExportReview]],
                    frame: DayFrame, settings: Settings) -> ProgressRows:
+    cards = card_rows(groups, frame, settings)  # while the reviews are still being read
     reviews = read_reviews()
+    if isinstance(reviews, str):
+        return ProgressRows(cards, reviews)
     try:
-        return progress_rows(groups, reviews, frame, settings)
+        return ProgressRows(cards, revlog_rows(groups, reviews))
     finally:
         reviews.clear()  # freed on this thread, beside Anki's work, not on the main one at the end
 

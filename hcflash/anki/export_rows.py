@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Anki's revlog kinds, by the state the card was in when answered.
 _REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
 _DAY_MS = 86_400_000
-# SQL for a revlog row's ease, time and type from the one number `progress_rows` packs them in.
+# SQL for a revlog row's ease, time and type from the one number `revlog_rows` packs them in.
 REVLOG_SPLIT = "{packed} % 10, {packed} / 100, ({packed} / 10) % 10"
 
 
@@ -69,16 +69,21 @@ def revlog_ivl(state: str, due_ms: int | None, at_ms: int) -> int:
     return -max(1, (due_ms - at_ms) // 1000)
 
 
-def progress_rows(groups: Sequence[tuple[str, Sequence[ExportRow]]], reviews: Sequence[ExportReview],
-                  frame: DayFrame, settings: Settings) -> ProgressRows:
-    """Every card's rows, in the order of `groups` (notes, each with its cards); a card's new-card
-    position is its note's place in the export, and a revlog id the review's time in milliseconds
-    (`_unique_ids`)."""
-    card_rows = [
+def card_rows(groups: Sequence[tuple[str, Sequence[ExportRow]]], frame: DayFrame, settings: Settings) -> str:
+    """Every card's row, in the order of `groups` (notes, each with its cards), as a JSON text; a
+    card's new-card position is its note's place in the export."""
+    rows = [
         [card.id, *card_row(card.state, position, frame, settings)]
         for position, (_, group) in enumerate(groups)
         for card in group
     ]
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def revlog_rows(groups: Sequence[tuple[str, Sequence[ExportRow]]], reviews: Sequence[ExportReview]) -> str:
+    """Every review's revlog row as a JSON text, in id order; a revlog id is the review's time in
+    milliseconds (`_unique_ids`). `ExportReads.revlog_json` is the same in SQL, used when no two
+    reviews share a millisecond."""
     # Every review, in any order: the join on Anki's card ids leaves out the reviews of cards not
     # exported. Only if two reviews share a millisecond does the order matter (`_unique_ids`).
     ivl, kind = revlog_ivl, _REVLOG_TYPE
@@ -89,7 +94,10 @@ def progress_rows(groups: Sequence[tuple[str, Sequence[ExportRow]]], reviews: Se
     ]
     if len({row[1] for row in revlog}) < len(revlog):
         revlog = _unique_ids(groups, reviews, revlog)
-    return ProgressRows(json.dumps(card_rows, separators=(",", ":")), json.dumps(revlog, separators=(",", ":")))
+    # In id order, so Anki's revlog (keyed by id, the review's time) is written at its end and
+    # not page by page all over the tree.
+    revlog.sort(key=itemgetter(1))
+    return json.dumps(revlog, separators=(",", ":"))
 
 
 def _unique_ids(groups: Sequence[tuple[str, Sequence[ExportRow]]], reviews: Sequence[ExportReview],

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from hcflash.records import CardKind, CardState
+from hcflash.records import MAX_ANSWER_MS, CardKind, CardState
 from hcflash.store.base import Table, deck_filter, raise_store_failure, readonly_uri
 from hcflash.store.cards import _json_tuple
 from hcflash.store.codec import STATE_COLUMNS, state_from_values
@@ -56,6 +56,20 @@ def _ms(expr: str) -> str:
     return f"CAST(ROUND((julianday({expr}) - 2440587.5) * 86400000) AS INTEGER)"
 
 
+_DAY_MS, _HALF_DAY_MS = 86_400_000, 43_200_000
+
+
+def _ivl(state: str, due: str, at: str) -> str:
+    """Anki's revlog interval in SQL, as `revlog_ivl` computes it: 0 for a new card or no due date;
+    whole days for a review card, at least 1, rounded half to even as Python's round() does (only
+    a non-negative span can round above 1); minus whole seconds, at least 1, for (re)learning."""
+    span = f"({due} - {at})"
+    days = (f"({span} / {_DAY_MS} + CASE WHEN {span} % {_DAY_MS} > {_HALF_DAY_MS} THEN 1 "
+            f"WHEN {span} % {_DAY_MS} = {_HALF_DAY_MS} THEN ({span} / {_DAY_MS}) % 2 ELSE 0 END)")
+    return (f"CASE WHEN {state} = 'new' OR {due} IS NULL THEN 0 WHEN {state} = 'review' THEN max(1, {days}) "
+            f"ELSE -max(1, {span} / 1000) END")
+
+
 _STATE = ", ".join(f"s.{name}" for name in STATE_COLUMNS.split(", "))
 
 
@@ -79,6 +93,53 @@ class ExportReads(Table):
             for r in rows
         ]
 
+    def revlog_json(self) -> str | None:
+        """Every review as the values of an Anki revlog row, [card id, revlog id, ivl, lastIvl,
+        ease + 10 × type + 100 × time], as one JSON text that SQLite builds in revlog id order
+        (the review's time in milliseconds); None when two reviews share a millisecond, for the
+        caller to make the ids unique from `reviews()`.
+
+        The SQL twin of `anki.export_rows.revlog_ivl` and `revlog_rows` (kept equal by
+        tests/test_anki_export_rows.py): with it, no review passes through Python at all, and the
+        read runs beside Anki's own work without Python's lock."""
+        before_due, before_last, after_due = (
+            _ms("json_extract(state_before, '$.due')"),
+            _ms("json_extract(state_before, '$.last_review')"),
+            _ms("json_extract(state_after, '$.due')"),
+        )
+        values = (
+            f"SELECT id, card_id, rating, duration_ms, {_ms('reviewed_at')} AS at, "
+            "json_extract(state_before, '$.state') AS before, json_extract(state_after, '$.state') AS after, "
+            f"{before_due} AS before_due, {before_last} AS before_last, {after_due} AS after_due FROM review_log"
+        )
+        kind = "CASE before WHEN 'review' THEN 1 WHEN 'relearning' THEN 2 ELSE 0 END"
+        rows = (
+            f"SELECT card_id, at, {_ivl('after', 'after_due', 'at')} AS ivl, "
+            f"{_ivl('before', 'before_due', 'COALESCE(before_last, at)')} AS last_ivl, "
+            f"rating + 10 * ({kind}) + 100 * min(COALESCE(duration_ms, 0), {MAX_ANSWER_MS}) AS packed "
+            "FROM v ORDER BY at, id"
+        )
+        # Materialized: each snapshot's JSON is read once per review, not once per use of a value.
+        sql = (
+            f"WITH v AS MATERIALIZED ({values}) "
+            "SELECT json_group_array(json_array(card_id, at, ivl, last_ivl, packed)), COUNT(*) - COUNT(DISTINCT at) "
+            f"FROM ({rows})"
+        )
+        text, shared = self._read_alone(sql)
+        return None if shared else text
+
+    def _read_alone(self, sql: str) -> tuple:
+        """One row of `sql`, on a read-only connection of its own (see `reviews`)."""
+        try:
+            conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=5)  # a WAL reader waits only on recovery
+            try:
+                return conn.execute(sql).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise_store_failure(self.path, exc)
+            raise
+
     def reviews(self) -> list[ExportReview]:
         """Every review, in no particular order (each carries its card id and its log id).
 
@@ -95,13 +156,4 @@ class ExportReads(Table):
             f"json_extract(state_before, '$.state'), {before_due}, {before_last}, json_extract(state_after, '$.state'), "
             f"{after_due}, id)) FROM review_log"
         )
-        try:
-            conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=5)  # a WAL reader waits only on recovery
-            try:
-                text = conn.execute(sql).fetchone()[0]
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            raise_store_failure(self.path, exc)
-            raise
-        return json.loads(text)
+        return json.loads(self._read_alone(sql)[0])

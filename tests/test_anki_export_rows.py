@@ -1,0 +1,90 @@
+"""The revlog rows an export writes: built by SQLite (`ExportReads.revlog_json`) when no two reviews
+share a millisecond, by Python (`export_rows.revlog_rows`) when some do. Both must give Anki the same
+rows, down to how a half day rounds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hcflash.anki.export_rows import revlog_rows
+from hcflash.records import CardState, ReviewEntry
+
+from .conftest import basic_cards, write_deck
+
+AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+
+
+def _review(card_id: int, at: datetime, rating: int, duration: int | None, before: dict, after: dict) -> ReviewEntry:
+    return ReviewEntry(0, card_id, rating, at, duration, CardState(card_id, **before), CardState(card_id, **after))
+
+
+def _cases(ids: list[int]) -> list[ReviewEntry]:
+    a, b, c, d = ids
+    learning = {"state": "learning", "step": 0, "stability": 1.0, "difficulty": 5.0}
+    review = {"state": "review", "stability": 10.0, "difficulty": 5.0}
+    return [
+        # new → learning, no duration: lastIvl 0, ivl minus the step's seconds
+        _review(a, AT, 1, None, {}, {**learning, "due": AT + timedelta(minutes=10), "last_review": AT}),
+        # learning → review due in exactly 2.5 days: Python's round() goes to the even 2
+        _review(a, AT + DAY, 3, 5_000, {**learning, "due": AT + DAY - timedelta(minutes=1), "last_review": AT},
+                {**review, "due": AT + DAY * 3.5, "last_review": AT + DAY}),
+        # review → review 3.5 days on (rounds to 4), last interval 1.5 days (rounds to 2), a long answer capped
+        _review(b, AT + SECOND * 3, 4, 600_000, {**review, "due": AT, "last_review": AT - DAY * 1.5},
+                {**review, "due": AT + SECOND * 3 + DAY * 3.5, "last_review": AT + SECOND * 3}),
+        # review → relearning: lastIvl under a day counts as 1, ivl minus ten minutes in seconds
+        _review(c, AT + timedelta(seconds=1), 1, 7_000, {**review, "due": AT + DAY * 0.4, "last_review": AT - DAY * 0.3},
+                {"state": "relearning", "step": 0, "stability": 2.0, "difficulty": 6.0,
+                 "due": AT + timedelta(seconds=601), "last_review": AT + timedelta(seconds=1)}),
+        # relearning with no last review kept: lastIvl from the review's own time
+        _review(c, AT + DAY + SECOND * 4, 3, 3_000, {"state": "relearning", "due": AT + DAY, "stability": 2.0, "difficulty": 6.0},
+                {**review, "due": AT + DAY * 2, "last_review": AT + DAY + SECOND * 4}),
+        # an overdue review, and one due sooner than its review (a span below zero counts as 1)
+        _review(d, AT + timedelta(seconds=2), 2, 0, {**review, "due": AT - DAY * 2, "last_review": AT - DAY * 5},
+                {**review, "due": AT - DAY, "last_review": AT + timedelta(seconds=2)}),
+    ]
+
+
+def _groups(store) -> list:  # noqa: ANN001
+    notes: dict[str, list] = {}
+    for card in store.export.cards():
+        notes.setdefault(card.note_id, []).append(card)
+    return list(notes.items())
+
+
+def test_sqlite_builds_the_same_revlog_rows_as_python(service, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 4))
+    service.sync()
+    store = service.store
+    ids = [card.id for card in store.export.cards()]
+    store.log.merge(_cases(ids), [])
+    built = store.export.revlog_json()
+    assert built is not None
+    rows = json.loads(built)
+    assert rows == json.loads(revlog_rows(_groups(store), store.export.reviews()))
+    # ... and the rows are the ones Anki expects, spelled out: [card, id, ivl, lastIvl, ease + 10 type + 100 time]
+    a, b, c, d = ids
+    ms = lambda moment: int(moment.timestamp() * 1000)  # noqa: E731
+    assert rows == [
+        [a, ms(AT), -600, 0, 1],
+        [c, ms(AT) + 1_000, -600, 1, 1 + 10 * 1 + 100 * 7_000],
+        [d, ms(AT) + 2_000, 1, 3, 2 + 10 * 1],
+        [b, ms(AT) + 3_000, 4, 2, 4 + 10 * 1 + 100 * 60_000],
+        [a, ms(AT + DAY), 2, -(24 * 60 * 60 - 60), 3 + 100 * 5_000],
+        [c, ms(AT + DAY) + 4_000, 1, -1, 3 + 10 * 2 + 100 * 3_000],
+    ]
+
+
+def test_reviews_sharing_a_millisecond_are_left_to_python(service, deck_dir):
+    """Anki needs unique revlog ids; SQL does not move one on by a millisecond, `revlog_rows` does."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    service.sync()
+    store = service.store
+    a, b = (card.id for card in store.export.cards())
+    new_to_learning = {"state": "learning", "step": 0, "due": AT + timedelta(minutes=1), "last_review": AT}
+    store.log.merge([_review(a, AT, 1, None, {}, new_to_learning), _review(b, AT, 1, None, {}, new_to_learning)], [])
+    assert store.export.revlog_json() is None
+    ids = [row[1] for row in json.loads(revlog_rows(_groups(store), store.export.reviews()))]
+    assert ids == [int(AT.timestamp() * 1000), int(AT.timestamp() * 1000) + 1]
