@@ -1,6 +1,6 @@
-"""The revlog rows an export writes: built by SQLite (`ExportReads.revlog_json`) when no two reviews
-share a millisecond, by Python (`export_rows.revlog_rows`) when some do. Both must give Anki the same
-rows, down to how a half day rounds."""
+"""The revlog rows an export writes, built by SQLite (`ExportReads.revlog`): the values Anki keeps,
+down to how a half day rounds, and ids made unique (`export_rows.revlog_rows`) when two reviews share
+a millisecond."""
 
 from __future__ import annotations
 
@@ -54,17 +54,16 @@ def _groups(store) -> list:  # noqa: ANN001
     return list(notes.items())
 
 
-def test_sqlite_builds_the_same_revlog_rows_as_python(service, deck_dir):
+def test_the_revlog_rows_hold_what_anki_keeps(service, deck_dir):
     write_deck(deck_dir, "a.md", basic_cards("a", 4))
     service.sync()
     store = service.store
     ids = [card.id for card in store.export.cards()]
     store.log.merge(_cases(ids), [])
-    built = store.export.revlog_json()
-    assert built is not None
+    built, shared = store.export.revlog()
+    assert shared == 0 and revlog_rows(_groups(store), built, shared) is built  # passed on as SQLite built it
     rows = json.loads(built)
-    assert rows == json.loads(revlog_rows(_groups(store), store.export.reviews()))
-    # ... and the rows are the ones Anki expects, spelled out: [card, id, ivl, lastIvl, ease + 10 type + 100 time]
+    # [card, id, ivl (days, or minus seconds while learning), lastIvl, ease + 10 × type + 100 × ms]
     a, b, c, d = ids
     ms = lambda moment: int(moment.timestamp() * 1000)  # noqa: E731
     assert rows == [
@@ -77,14 +76,15 @@ def test_sqlite_builds_the_same_revlog_rows_as_python(service, deck_dir):
     ]
 
 
-def test_reviews_sharing_a_millisecond_are_left_to_python(service, deck_dir):
-    """Anki needs unique revlog ids; SQL does not move one on by a millisecond, `revlog_rows` does."""
+def test_reviews_sharing_a_millisecond_get_ids_one_apart(service, deck_dir):
+    """Anki needs unique revlog ids: the second of two reviews in one millisecond moves on by 1 ms."""
     write_deck(deck_dir, "a.md", basic_cards("a", 2))
     service.sync()
     store = service.store
     a, b = (card.id for card in store.export.cards())
     new_to_learning = {"state": "learning", "step": 0, "due": AT + timedelta(minutes=1), "last_review": AT}
     store.log.merge([_review(a, AT, 1, None, {}, new_to_learning), _review(b, AT, 1, None, {}, new_to_learning)], [])
-    assert store.export.revlog_json() is None
-    ids = [row[1] for row in json.loads(revlog_rows(_groups(store), store.export.reviews()))]
-    assert ids == [int(AT.timestamp() * 1000), int(AT.timestamp() * 1000) + 1]
+    built, shared = store.export.revlog()
+    assert shared == 1
+    rows = json.loads(revlog_rows(_groups(store), built, shared))
+    assert [(row[0], row[1]) for row in rows] == [(a, int(AT.timestamp() * 1000)), (b, int(AT.timestamp() * 1000) + 1)]

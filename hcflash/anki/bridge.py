@@ -51,9 +51,7 @@ class AnkiBridge:
         # reference cycle, and each pass of the collector would walk them all.
         with collector_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader:
             cached = reader.submit(lambda: trusted_cache(store.html.cached()))
-            # The revlog rows as SQLite builds them, or, if two reviews share a millisecond, the
-            # reviews themselves for `export_rows` to give unique ids.
-            reviews = reader.submit(lambda: store.export.revlog_json() or store.export.reviews()) if with_progress else None
+            reviews = reader.submit(store.export.revlog) if with_progress else None
             cards = store.export.cards(decks)
             on_start(len({card.note_id for card in cards}))
             html = cached.result()

@@ -32,7 +32,7 @@ from hcflash.records import ExportSummary
 from hcflash.settings import Settings
 
 if TYPE_CHECKING:
-    from hcflash.store.export_reads import ExportReview, ExportRow
+    from hcflash.store.export_reads import ExportRow
 
 
 def _deck_config(col, settings: Settings, deck_ids: list[int]) -> None:  # noqa: ANN001
@@ -113,7 +113,7 @@ def remove_stale_exports(now: float | None = None) -> list[Path]:
 
 def export_anki(
     cards: Sequence[ExportRow],
-    read_reviews: Callable[[], str | list[ExportReview]] | None,
+    read_revlog: Callable[[], tuple[str, int]] | None,
     out: Path,
     settings: Settings,
     now: datetime,
@@ -122,8 +122,7 @@ def export_anki(
     descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
     """Write `cards` to an .apkg at `out`, with their progress (schedule, memory state and the
-    reviews `read_reviews` gives: revlog rows as `ExportReads.revlog_json` builds them, or a list of
-    reviews the export turns into them and empties) unless it is None; `advance(n)` is told as notes are
+    review log `read_revlog` gives, as `ExportReads.revlog` reads it) unless it is None; `advance(n)` is told as notes are
     done (for a progress bar).
 
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
@@ -142,7 +141,7 @@ def export_anki(
             notes[card.note_id] = group = []
         group.append(card)
     groups = list(notes.items())
-    with_progress = read_reviews is not None
+    with_progress = read_revlog is not None
     reviews_written = 0
     try:
         workspace = tempfile.TemporaryDirectory(prefix=EXPORT_PREFIX)
@@ -169,9 +168,9 @@ def export_anki(
             # Only now the second thread: each of the many small backend calls above would wait for
             # Python's lock behind it. From here this thread is mostly inside Anki's batch calls.
             rows = None
-            if read_reviews is not None:
+            if read_revlog is not None:
                 frame = DayFrame.of(now, col.sched.today, settings)
-                rows = helper.submit(_progress_rows, groups, read_reviews, frame, settings)
+                rows = helper.submit(_progress_rows, groups, read_revlog, frame, settings)
             nids: list[int] = []
             for chunk in requests:
                 nids.extend(col._backend.add_notes(requests=chunk).nids)
@@ -208,16 +207,10 @@ def export_anki(
     return ExportSummary(len(notes), len(cards), reviews_written, out)
 
 
-def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_reviews: Callable[[], str | list[ExportReview]],
+def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_revlog: Callable[[], tuple[str, int]],
                    frame: DayFrame, settings: Settings) -> ProgressRows:
-    cards = card_rows(groups, frame, settings)  # while the reviews are still being read
-    reviews = read_reviews()
-    if isinstance(reviews, str):
-        return ProgressRows(cards, reviews)
-    try:
-        return ProgressRows(cards, revlog_rows(groups, reviews))
-    finally:
-        reviews.clear()  # freed on this thread, beside Anki's work, not on the main one at the end
+    cards = card_rows(groups, frame, settings)  # while the review log is still being read
+    return ProgressRows(cards, revlog_rows(groups, *read_revlog()))
 
 
 def _json_rows(col, sql: str, rows: list[list]) -> None:  # noqa: ANN001

@@ -8,7 +8,6 @@ the reviews, which are the most numerous rows.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -17,11 +16,6 @@ from hcflash.records import MAX_ANSWER_MS, CardKind, CardState
 from hcflash.store.base import Table, deck_filter, raise_store_failure, readonly_uri
 from hcflash.store.cards import _json_tuple
 from hcflash.store.codec import STATE_COLUMNS, state_from_values
-
-# One review as `reviews()` gives it: [card id, reviewed at, rating, duration ms or None, state name
-# before, due before, last review before, state name after, due after, log id], every time in epoch
-# milliseconds (None where the state had none).
-ExportReview = list
 
 
 class ExportRow(NamedTuple):
@@ -60,9 +54,9 @@ _DAY_MS, _HALF_DAY_MS = 86_400_000, 43_200_000
 
 
 def _ivl(state: str, due: str, at: str) -> str:
-    """Anki's revlog interval in SQL, as `revlog_ivl` computes it: 0 for a new card or no due date;
-    whole days for a review card, at least 1, rounded half to even as Python's round() does (only
-    a non-negative span can round above 1); minus whole seconds, at least 1, for (re)learning."""
+    """Anki's revlog interval, in SQL: 0 for a new card or no due date; whole days for a review
+    card, at least 1, a half day rounded to even (as Python's round() did here before; only a
+    span above zero can round above 1); minus whole seconds, at least 1, for (re)learning."""
     span = f"({due} - {at})"
     days = (f"({span} / {_DAY_MS} + CASE WHEN {span} % {_DAY_MS} > {_HALF_DAY_MS} THEN 1 "
             f"WHEN {span} % {_DAY_MS} = {_HALF_DAY_MS} THEN ({span} / {_DAY_MS}) % 2 ELSE 0 END)")
@@ -93,15 +87,17 @@ class ExportReads(Table):
             for r in rows
         ]
 
-    def revlog_json(self) -> str | None:
+    def revlog(self) -> tuple[str, int]:
         """Every review as the values of an Anki revlog row, [card id, revlog id, ivl, lastIvl,
-        ease + 10 × type + 100 × time], as one JSON text that SQLite builds in revlog id order
-        (the review's time in milliseconds); None when two reviews share a millisecond, for the
-        caller to make the ids unique from `reviews()`.
+        ease + 10 × type + 100 × time], as one JSON text that SQLite builds, ordered by revlog id
+        (the review's time in milliseconds) and then by log id; and how many reviews share their
+        millisecond with an earlier one (Anki needs unique ids: `export_rows.revlog_rows` moves
+        those on).
 
-        The SQL twin of `anki.export_rows.revlog_ivl` and `revlog_rows` (kept equal by
-        tests/test_anki_export_rows.py): with it, no review passes through Python at all, and the
-        read runs beside Anki's own work without Python's lock."""
+        What Anki's revlog holds, worked out in SQL (tests/test_anki_export_rows.py spells it out):
+        no review passes through Python unless its id must move, and the read runs on a read-only
+        connection of its own, beside the export's other reads and Anki's work, without Python's
+        lock."""
         before_due, before_last, after_due = (
             _ms("json_extract(state_before, '$.due')"),
             _ms("json_extract(state_before, '$.last_review')"),
@@ -126,10 +122,11 @@ class ExportReads(Table):
             f"FROM ({rows})"
         )
         text, shared = self._read_alone(sql)
-        return None if shared else text
+        return text, int(shared)
 
     def _read_alone(self, sql: str) -> tuple:
-        """One row of `sql`, on a read-only connection of its own (see `reviews`)."""
+        """One row of `sql`, on a read-only connection of its own (a connection runs one statement
+        at a time, and this read runs beside the export's others)."""
         try:
             conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=5)  # a WAL reader waits only on recovery
             try:
@@ -139,21 +136,3 @@ class ExportReads(Table):
         except sqlite3.Error as exc:
             raise_store_failure(self.path, exc)
             raise
-
-    def reviews(self) -> list[ExportReview]:
-        """Every review, in no particular order (each carries its card id and its log id).
-
-        Read on a read-only connection of its own, so that it can run beside the export's other
-        reads (a connection runs one statement at a time), and as one JSON text that SQLite builds
-        without Python's lock: a row at a time, each fetch would wait for the lock."""
-        before_due, before_last, after_due = (
-            _ms("json_extract(state_before, '$.due')"),
-            _ms("json_extract(state_before, '$.last_review')"),
-            _ms("json_extract(state_after, '$.due')"),
-        )
-        sql = (
-            f"SELECT json_group_array(json_array(card_id, {_ms('reviewed_at')}, rating, duration_ms, "
-            f"json_extract(state_before, '$.state'), {before_due}, {before_last}, json_extract(state_after, '$.state'), "
-            f"{after_due}, id)) FROM review_log"
-        )
-        return json.loads(self._read_alone(sql)[0])
