@@ -66,7 +66,7 @@ def cached_fields(first: NoteContent, cache: dict[str, dict[str, str]]) -> tuple
     key = f"{first.content_hash}:{'cloze' if first.kind == 'cloze' else 'basic'}"
     model_id = CLOZE_MODEL_ID if first.kind == "cloze" else BASIC_MODEL_ID
     if key not in cache:
-        cache[key] = _fields(first)[1]
+        cache[key] = _fields(first)
     return model_id, dict(cache[key])
 
 
@@ -76,14 +76,14 @@ def trusted_cache(stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]
     return {key: resanitize({name: str(value) for name, value in fields.items()}) for key, fields in stored.items()}
 
 
-def _fields(first: NoteContent) -> tuple[int, dict[str, str]]:
+def _fields(first: NoteContent) -> dict[str, str]:
     source = "<br>".join(inline_html(s) for s in first.sources)
     if first.kind == "cloze":
         text = inline_html(first.question)
         if first.answer.strip():
             text += "<br>" + markdown_html(first.answer)
-        return CLOZE_MODEL_ID, {"Text": text, "Extra": "", "Source": source, "Id": first.note_id}
-    return BASIC_MODEL_ID, {
+        return {"Text": text, "Extra": "", "Source": source, "Id": first.note_id}
+    return {
         "Front": inline_html(first.question),
         "Back": markdown_html(first.answer),
         "Source": source,
@@ -189,8 +189,6 @@ def export_anki(
             reviews_written = sum(written)
             if with_progress:
                 _deck_config(col, settings, [col.decks.id(n) for n in _with_parents(deck_ids)])
-            if not out.parent.is_dir():
-                raise AnkiError(f"{out}: the folder {out.parent} does not exist")
             col.export_anki_package(
                 out_path=str(out),
                 options=ExportAnkiPackageOptions(

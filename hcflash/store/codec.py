@@ -29,6 +29,7 @@ def state_row(state: CardState) -> dict[str, Any]:
 
 
 STATE_COLUMNS = "card_id, state, step, stability, difficulty, due, last_review, reps, lapses, suspended, buried_until, leech"
+_STATE_NAMES = tuple(STATE_COLUMNS.split(", "))
 
 
 def state_from_values(values: Sequence[Any]) -> CardState:
@@ -52,17 +53,4 @@ def state_from_values(values: Sequence[Any]) -> CardState:
 
 
 def state_from_row(row: dict[str, Any]) -> CardState:
-    return CardState(
-        card_id=int(row["card_id"]),
-        state=row["state"],
-        step=row["step"],
-        stability=row["stability"],
-        difficulty=row["difficulty"],
-        due=from_db(row["due"]),
-        last_review=from_db(row["last_review"]),
-        reps=int(row["reps"]),
-        lapses=int(row["lapses"]),
-        suspended=bool(row["suspended"]),
-        buried_until=from_db(row["buried_until"]),
-        leech=bool(row["leech"]),
-    )
+    return state_from_values([row[name] for name in _STATE_NAMES])

@@ -20,7 +20,7 @@ from pathlib import Path
 from hcflash.backups import BackupFile, backups_of, partial_path, stale_partials
 from hcflash.errors import StoreError
 from hcflash.store.base import StoreDamaged, raise_store_failure, readonly_uri
-from hcflash.store.schema import MIGRATION_SET, STEP_NAMES, apply_steps
+from hcflash.store.schema import applied_steps, apply_steps, unknown_steps
 
 REQUIRED_TABLES = {"cards", "card_state", "review_log", "_sqlite_migrations"}
 
@@ -97,10 +97,9 @@ def check_file(path: Path) -> list[str]:
         missing = REQUIRED_TABLES - tables
         if missing:
             return [f"not an hcflash store (no {', '.join(sorted(missing))} table)"]
-        applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-        unknown = applied - set(STEP_NAMES)
+        unknown = unknown_steps(applied_steps(conn))
         if unknown:
-            return [f"written by a newer hcflash (schema {', '.join(sorted(unknown))})"]
+            return [f"written by a newer hcflash (schema {', '.join(unknown)})"]
         return []
     except sqlite3.Error as exc:
         return [f"not a usable SQLite database ({exc})"]

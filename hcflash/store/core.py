@@ -24,7 +24,7 @@ from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
 from hcflash.store.queue import QueueQueries
-from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps
+from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps, unknown_steps
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
 from hcflash.store.sync_writes import SyncWriter
@@ -167,10 +167,10 @@ class Store:
 
     @staticmethod
     def _check_version(applied: list[str], path: Path) -> None:
-        unknown = set(applied) - set(STEP_NAMES)
+        unknown = unknown_steps(applied)
         if unknown:
             raise StoreError(
-                f"{path}: written by a newer hcflash (schema {', '.join(sorted(unknown))}); "
+                f"{path}: written by a newer hcflash (schema {', '.join(unknown)}); "
                 "upgrade hcflash to use it. The file was left untouched."
             )
 

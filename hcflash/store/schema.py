@@ -235,6 +235,11 @@ def applied_steps(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
 
 
+def unknown_steps(applied: list[str]) -> list[str]:
+    """Steps a store has that this version does not know: it was written by a newer hcflash."""
+    return sorted(set(applied) - set(STEP_NAMES))
+
+
 def apply_steps(conn: sqlite3.Connection) -> None:
     """Bring the store on `conn` to the current schema (each step in its own transaction)."""
     from sqlite_utils import Database
