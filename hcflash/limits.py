@@ -41,6 +41,7 @@ class DailyLimits:
         self._usage: tuple[datetime, dict[str, list[int]]] | None = None  # study day start, deck → [new, reviews]
         self._decks: list[str] | None = None
         self._bounds: tuple[tuple[int, str], datetime, datetime] | None = None  # (rollover, zone), start, end
+        self._day: tuple[datetime, str, date] | None = None  # start, zone, the day's date
 
     # -- the study day ------------------------------------------------------------------------
 
@@ -58,8 +59,12 @@ class DailyLimits:
         return start, end
 
     def today(self, now: datetime | None = None) -> date:
-        """The study day's date in the learner's zone: what validity windows are compared with."""
-        return date.fromisoformat(self.day_name(self.day_bounds(now)[0]))
+        """The study day's date in the learner's zone: what validity windows are compared with.
+        Kept with the day's bounds: every card shown asks."""
+        start = self.day_bounds(now)[0]
+        if self._day is None or self._day[0] != start or self._day[1] != self.col.settings.timezone:
+            self._day = (start, self.col.settings.timezone, date.fromisoformat(self.day_name(start)))
+        return self._day[2]
 
     def day_name(self, day_start: datetime) -> str:
         """The study day as YYYY-MM-DD in the learner's zone, the key of today-only limits."""

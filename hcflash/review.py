@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from hcflash.cards import front_and_back
 from hcflash.errors import ReviewError
 from hcflash.limits import NEW, REVIEW
+from hcflash.queue_memory import Entry, QueueMemory
 from hcflash.records import (
     MAX_ANSWER_MS,
     CardState,
@@ -47,11 +48,13 @@ class ReviewSession:
         self._session: dict[int, ReviewEntry] = {}  # this session's ratings by log id, for its summary
         self.custom: CustomStudy | None = None
         self._custom_queue: list[int] = []
+        self._memory = QueueMemory(col.store)  # the queue, states and siblings while nothing else writes
 
     def forget_previews(self, card_id: int | None = None) -> None:
         """Drop cached rating previews (of one card, or all) after anything that changes a schedule."""
         if card_id is None:
             self._previews.clear()
+            self._memory.forget()
         else:
             self._previews.pop(card_id, None)
 
@@ -89,38 +92,43 @@ class ReviewSession:
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
         """The card to show now: learning cards due, then reviews due today, then new cards, within
         the daily limits of the selected deck and of each sub-deck; then learning cards due within
-        the learn-ahead window. In a custom study session, its cards instead. None when done."""
-        queue, now, limits = self.col.store.queue, self.col.now(), self.col.limits
-        just_after_now = now + timedelta(microseconds=1)
-        ids = queue.due_ids(LEARNING, just_after_now, now, decks, 1)
+        the learn-ahead window. In a custom study session, its cards instead. None when done.
+
+        The queues come from the session's memory (`queue_memory.py`), which reads the store again
+        only when something other than this session's ratings changed it."""
+        memory, now, limits = self._memory, self.col.now(), self.col.limits
+        day_start, day_end = limits.day_bounds(now)
+        memory.check(day_start)
+        found = memory.first_due(LEARNING, None, decks, now, before=now + timedelta(microseconds=1))
         if self.custom is not None:
-            if not ids or not self.custom.reschedules:
-                ids = self._custom_queue[:1]
+            if found is None or not self.custom.reschedules:
+                found = (None, self._custom_queue[0], None) if self._custom_queue else None
         else:
-            day_start, day_end = limits.day_bounds(now)
-            if not ids:
-                ids = self._drawable(limits.drawable(decks, REVIEW, day_start), decks, lambda ds, exact: queue.due_ids(
-                    ("review",), day_end, now, ds, 1, exact=exact))
-            if not ids:
-                ids = self._drawable(limits.drawable(decks, NEW, day_start), decks, lambda ds, exact: queue.new_ids(
-                    now, ds, 1, exact=exact))
-        if not ids and (self.custom is None or self.custom.reschedules):
+            if found is None:
+                found = self._drawable(limits.drawable(decks, REVIEW, day_start), decks, lambda ds, exact: memory.first_due(
+                    ("review",), day_end, ds, now, exact=exact))
+            if found is None:
+                found = self._drawable(limits.drawable(decks, NEW, day_start), decks, lambda ds, exact: memory.first_new(
+                    ds, now, exact=exact))
+        if found is None and (self.custom is None or self.custom.reschedules):
             ahead = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
-            ids = queue.due_ids(LEARNING, ahead, now, decks, 1)
-        if not ids:
+            found = memory.first_due(LEARNING, None, decks, now, before=ahead)
+        if found is None:
             return None
-        card = self.review_card(ids[0])
+        card = self.review_card(found[1])
         self._shown_at[card.id] = now
         return card
 
     @staticmethod
-    def _drawable(allowed: list[str] | None, decks: Sequence[str] | None, fetch) -> list[int]:  # noqa: ANN001
+    def _drawable(allowed: list[str] | None, decks: Sequence[str] | None, first) -> Entry | None:  # noqa: ANN001
         if allowed is None:
-            return fetch(decks, False)
-        return fetch(allowed, True) if allowed else []
+            return first(decks, False)
+        return first(allowed, True) if allowed else None
 
     def review_card(self, card_id: int) -> ReviewCard:
-        card, state = self.col.store.cards.with_state(card_id)
+        card = self.col.store.cards.for_review(card_id)
+        state = card.state
+        self._memory.states[card_id] = state
         front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
         edited = bool(
             card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
@@ -130,7 +138,7 @@ class ReviewSession:
         fact = card.change if edited and card.change is not None and card.change.kind == "fact" else None
         today = self.col.limits.today()
         return ReviewCard(
-            id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,
+            id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,  # type: ignore[arg-type]
             sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
             edited_since_review=edited, note_id=card.note_id, ord=card.ord, fact_change=fact,
             upcoming=card.valid_from if card.valid_from is not None and card.valid_from > today else None,
@@ -174,9 +182,12 @@ class ReviewSession:
         return cached[1]
 
     def preview(self, card_id: int) -> dict[int, Preview]:
-        """What each rating would do, as intervals; `rate` stores exactly these results."""
+        """What each rating would do, as intervals; `rate` stores exactly these results. The card's
+        siblings are looked up here too, while the learner reads the answer: rating buries them."""
         now = self.col.now()
-        outcomes = self._outcomes(self.col.store.states.get(card_id), now)
+        self._memory.check(self.col.limits.day_bounds(now)[0])
+        outcomes = self._outcomes(self._memory.state(card_id), now)
+        self._memory.siblings(card_id)
         return {
             rating: Preview(rating, after, (after.due or now) - (after.last_review or now))
             for rating, after in outcomes.items()
@@ -196,30 +207,36 @@ class ReviewSession:
             duration_ms = int((now - self._shown_at[card_id]).total_seconds() * 1000)
         if duration_ms is not None:
             duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
+        memory, day_start = self._memory, self.col.limits.day_bounds(now)[0]
         for attempt in range(3):
-            # The state the learner's previews came from, else one read; either way the store
-            # compares it with the card's state inside the write transaction (compare-and-set).
-            shown = self._previews.get(card_id) if attempt == 0 else None
-            before = shown[0] if shown is not None else self.col.store.states.get(card_id)
-            after = self._outcomes(before, now)[rating]
+            if memory.stamp is None or attempt:
+                memory.check(day_start)  # a retry starts from the store as it now is
+            # The card's state and its siblings' as the memory holds them, under its stamp. The
+            # store writes only if that stamp still holds inside the write transaction (else
+            # StateChanged, and this tries again afresh); the last try compares the card's state
+            # itself, so a busy second session cannot make a rating fail.
+            before = memory.state(card_id)
+            after = self._outcomes(before, now)[rating]  # the outcome previewed, if from this state
             reviewed_at = after.last_review or now
             siblings = self._siblings_to_bury(card_id, now)
             try:
-                log_id = self.col.store.log.record(
-                    card_id, rating, reviewed_at, duration_ms, before, after, also=[s for _, s in siblings]
+                log_id, written = self.col.store.log.record(
+                    card_id, rating, reviewed_at, duration_ms, before, after, also=[s for _, s in siblings],
+                    unchanged_since=memory.stamp if attempt < 2 else None,
                 )
                 break
             except StateChanged:
-                # Another process rated this card first: apply this rating on top of theirs.
-                self._previews.pop(card_id, None)
+                # Another process wrote first (it may have rated this card): work it out again.
+                memory.forget()
                 if attempt == 2:
                     raise
+        deck = self._deck_of(card_id)
+        memory.rated(written, after, deck, [s for _, s in siblings])
         self._previews.pop(card_id, None)
         self._shown_at.pop(card_id, None)
         if card_id in self._custom_queue:
             self._custom_queue.remove(card_id)
         entry = ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
-        deck = self._deck_of(card_id)
         self._undo.append(UndoStep("rating", card_id, (before, *(b for b, _ in siblings)), log_id=log_id, entry=entry, deck=deck))
         self._session[log_id] = entry
         self.col.limits.count(deck, before.state, reviewed_at, +1)
@@ -242,7 +259,7 @@ class ReviewSession:
             return []
         _, day_end = self.col.limits.day_bounds(now)
         buried = []
-        for sibling in self.col.store.states.siblings(card_id):
+        for sibling in self._memory.siblings(card_id):
             if sibling.suspended or (sibling.buried_until is not None and sibling.buried_until >= day_end):
                 continue
             interday = sibling.state in LEARNING and sibling.due is not None and sibling.due >= day_end

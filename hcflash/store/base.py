@@ -135,6 +135,16 @@ class StoreDB:
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
         return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
 
+    def stamp(self) -> Stamp:
+        """What the store's content was when this is asked: equal stamps mean no row changed in
+        between, by another process (SQLite's data_version moves when another connection commits)
+        or by this one (its count of changed rows). A review session keeps its queue in memory
+        while the stamp holds, instead of asking SQLite again for every card."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+
+
+Stamp = tuple[int, int]
+
 
 class Table:
     """One group of tables, over the store's one connection."""

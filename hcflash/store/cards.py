@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from hcflash.errors import StoreError
 from hcflash.records import BrowseRow, CardChange, CardState, SpecRef, StoredCard
 from hcflash.store.base import Table, deck_filter
-from hcflash.store.codec import state_from_row
+from hcflash.store.codec import STATE_COLUMNS, state_from_row, state_from_values
 from hcflash.store.timecodec import date_from_db, from_db, to_db
 
 CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
@@ -55,6 +55,44 @@ def card_from_row(row: dict[str, Any]) -> StoredCard:
     )
 
 
+class ReviewRow(NamedTuple):
+    """What the review screen shows of a card, and the card's state: the one read per card shown,
+    so it reads only these columns (a full `StoredCard` decodes twice as many, dates and JSON)."""
+
+    id: int
+    key: str
+    note_id: str
+    kind: str
+    ord: int
+    deck: str
+    question: str
+    answer: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    file: str
+    line: int
+    content_changed_at: datetime | None
+    change: CardChange | None
+    valid_from: date | None
+    state: CardState
+
+
+REVIEW_COLUMNS = (
+    "c.id, c.key, c.note_id, c.kind, c.ord, d.name, c.question, c.answer, c.sources, c.tags, c.file, c.line, "
+    "c.content_changed_at, c.change_kind, c.change_on, c.change_reason, c.valid_from, "
+    + ", ".join(f"s.{name}" for name in STATE_COLUMNS.split(", "))
+)
+
+
+def review_row(r: Sequence[Any]) -> ReviewRow:
+    """A `ReviewRow` from the values `REVIEW_COLUMNS` selects (the queue's heads carry them too)."""
+    change = CardChange(r[13], date_from_db(r[14]), r[15] or "") if r[13] else None  # type: ignore[arg-type]
+    return ReviewRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _json_tuple(r[8]), _json_tuple(r[9]), r[10], r[11],
+        from_db(r[12]), change, date_from_db(r[16]), state_from_values(r[17:]),
+    )
+
+
 def _browse_row(r: dict[str, Any]) -> BrowseRow:
     return BrowseRow(
         id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
@@ -86,6 +124,16 @@ class CardTable(Table):
         if not rows:
             raise StoreError(f"no card with id {card_id}")
         return card_from_row(rows[0]), state_from_row(rows[0])
+
+    def for_review(self, card_id: int) -> ReviewRow:
+        rows = self._query(
+            f"SELECT {REVIEW_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id "
+            "JOIN card_state s ON s.card_id = c.id WHERE c.id = ?",
+            [card_id],
+        )
+        if not rows:
+            raise StoreError(f"no card with id {card_id}")
+        return review_row(rows[0])
 
     def active(self, decks: Sequence[str] | None = None) -> list[StoredCard]:
         deck_sql, params = deck_filter(decks)

@@ -3,7 +3,11 @@ review log (times and dates as `timecodec` writes them). Only the store reads or
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from hcflash.records import CardState
@@ -30,6 +34,43 @@ def state_row(state: CardState) -> dict[str, Any]:
 
 STATE_COLUMNS = "card_id, state, step, stability, difficulty, due, last_review, reps, lapses, suspended, buried_until, leech"
 _STATE_NAMES = tuple(STATE_COLUMNS.split(", "))
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="microseconds") if moment is not None and moment.tzinfo is UTC else to_db(moment)
+
+
+def state_values(state: CardState) -> tuple[Any, ...]:
+    """`state_row`'s values in `STATE_COLUMNS` order, without the dict: each rating writes two."""
+    return (
+        state.card_id, state.state, state.step, state.stability, state.difficulty, _time(state.due),
+        _time(state.last_review), state.reps, state.lapses, int(state.suspended), _time(state.buried_until),
+        int(state.leech),
+    )
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "null"
+    if value.__class__ is float and not math.isfinite(value):
+        return json.dumps(value)  # NaN and Infinity, as the json module writes them
+    return repr(value)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring_ascii(value)
+
+
+def snapshot(state: CardState) -> str:
+    """The state as the review log's JSON snapshots hold it: the text `json.dumps(state_row(state))`
+    gives, built without the encoder's machinery (a rating writes two; a test keeps them equal)."""
+    return (
+        f'{{"card_id": {state.card_id!r}, "state": {_text(state.state)}, "step": {_number(state.step)}, '
+        f'"stability": {_number(state.stability)}, "difficulty": {_number(state.difficulty)}, '
+        f'"due": {_text(_time(state.due))}, "last_review": {_text(_time(state.last_review))}, '
+        f'"reps": {state.reps!r}, "lapses": {state.lapses!r}, "suspended": {int(state.suspended)}, '
+        f'"buried_until": {_text(_time(state.buried_until))}, "leech": {int(state.leech)}}}'
+    )
 
 
 def state_from_values(values: Sequence[Any]) -> CardState:

@@ -10,10 +10,11 @@ from typing import Any
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, ReviewEntry, ReviewStamp
-from hcflash.store.base import StoreDB, Table, deck_filter, transaction
-from hcflash.store.codec import state_from_row, state_row
+from hcflash.store.base import Stamp, StoreDB, Table, deck_filter, transaction
+from hcflash.store.codec import snapshot, state_from_row, state_row
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import from_db, to_db
+from hcflash.store.wal import grow_wal
 
 
 class StateChanged(StoreError):
@@ -26,32 +27,46 @@ class ReviewLog(Table):
     def __init__(self, db: StoreDB, path: Path, states: StateTable) -> None:
         super().__init__(db, path)
         self._states = states
+        self._wal_grown = False
 
     def record(
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
         before: CardState, after: CardState, origin: str = "hcflash", also: Sequence[CardState] = (),
-    ) -> int:
+        unchanged_since: Stamp | None = None,
+    ) -> tuple[int, Stamp | None]:
         """Append to the log and move the card to its new state, committed together before returning;
         `also` are other states written in the same transaction (the siblings the rating buries).
+        Returns the log id, and with `unchanged_since` the store's stamp after this write.
 
-        The write lock is taken first and the card's state compared with `before`: if another process
-        rated the card in between, nothing is written and StateChanged is raised, so the caller can
-        rate again from the fresh state instead of overwriting it."""
+        Compare-and-set, checked once the write lock is held, so a rating never overwrites one that
+        another process gave in between: nothing is written and StateChanged is raised, and the
+        caller works the rating out again from the store as it now is.
+        - With `unchanged_since` (the stamp under which the caller read `before` and worked out
+          `also`), any change to the store since raises, and no read is needed when there is none.
+        - Without it, the card's state is read and compared with `before`."""
         conn = self.db.conn
         with transaction(conn, self.path):
-            row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
-            if not row or state_from_row(row[0]) != before:
-                raise StateChanged(f"card {card_id} changed while it was being rated")
+            if not self._wal_grown:
+                self._wal_grown = True
+                grow_wal(conn, self.path)
+            if unchanged_since is not None:
+                stamp = self.db.stamp()
+                if stamp != unchanged_since:
+                    raise StateChanged(f"the store changed while card {card_id} was being rated")
+            else:
+                row = self._rows("SELECT * FROM card_state WHERE card_id = ?", [card_id])
+                if not row or state_from_row(row[0]) != before:
+                    raise StateChanged(f"card {card_id} changed while it was being rated")
             cur = conn.execute(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [card_id, rating, to_db(reviewed_at), duration_ms,
-                 json.dumps(state_row(before)), json.dumps(state_row(after)), origin],
+                [card_id, rating, to_db(reviewed_at), duration_ms, snapshot(before), snapshot(after), origin],
             )
             self._states.write(after)
             for state in also:
                 self._states.write(state)
-        return int(cur.lastrowid)  # type: ignore[arg-type]
+        written = (stamp[0], conn.total_changes) if unchanged_since is not None else None
+        return int(cur.lastrowid), written  # type: ignore[arg-type]
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
         return ReviewEntry(
@@ -122,7 +137,7 @@ class ReviewLog(Table):
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (e.card_id, e.rating, to_db(e.reviewed_at), e.duration_ms,
-                     json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.origin)
+                     snapshot(e.before), snapshot(e.after), e.origin)
                     for e in entries
                 ],
             )
@@ -135,7 +150,7 @@ class ReviewLog(Table):
             "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [entry.card_id, entry.rating, to_db(entry.reviewed_at), entry.duration_ms,
-             json.dumps(state_row(entry.before)), json.dumps(state_row(entry.after)), entry.origin],
+             snapshot(entry.before), snapshot(entry.after), entry.origin],
         )
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
@@ -144,7 +159,7 @@ class ReviewLog(Table):
         rating, its time and its origin never change."""
         self.db.conn.executemany(
             "UPDATE review_log SET state_before = ?, state_after = ? WHERE id = ?",
-            [(json.dumps(state_row(e.before)), json.dumps(state_row(e.after)), e.id) for e in entries],
+            [(snapshot(e.before), snapshot(e.after), e.id) for e in entries],
         )
 
     def moved_since_last_review(self) -> list[int]:

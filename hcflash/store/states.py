@@ -7,7 +7,7 @@ from datetime import datetime
 from hcflash.errors import StoreError
 from hcflash.records import CardState
 from hcflash.store.base import Table
-from hcflash.store.codec import state_from_row, state_row
+from hcflash.store.codec import STATE_COLUMNS, state_from_row, state_values
 from hcflash.store.timecodec import from_db, to_db
 
 
@@ -25,9 +25,9 @@ class StateTable(Table):
             for state in states:
                 self.save(state)
 
-    _STATE_COLUMNS = [k for k in state_row(CardState(card_id=0)) if k != "card_id"]
-
-    _UPDATE_STATE = f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in _STATE_COLUMNS)} WHERE card_id = ?"
+    _UPDATE_STATE = (
+        f"UPDATE card_state SET {', '.join(f'{k} = ?' for k in STATE_COLUMNS.split(', ')[1:])} WHERE card_id = ?"
+    )
 
     def save(self, state: CardState) -> None:
         with self._write():
@@ -35,8 +35,8 @@ class StateTable(Table):
 
     def write(self, state: CardState) -> None:
         """The UPDATE alone, for callers already inside a transaction."""
-        values = state_row(state)
-        self.db.conn.execute(self._UPDATE_STATE, [values[k] for k in self._STATE_COLUMNS] + [state.card_id])
+        values = state_values(state)
+        self.db.conn.execute(self._UPDATE_STATE, (*values[1:], values[0]))
 
     def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
         with self._write():

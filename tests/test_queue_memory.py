@@ -1,0 +1,176 @@
+"""The review session keeps its queue in memory (`hcflash/queue_memory.py`): these check that what
+it shows is what the store itself would choose, that other processes' changes are seen, and that
+growing the write-ahead log once per session loses nothing."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hcflash.locations import bundled_decks_dir
+from hcflash.records import CardState
+from hcflash.service import StudyService
+from hcflash.settings import Settings
+from hcflash.store import Store
+from hcflash.store.codec import snapshot, state_row
+from hcflash.store.wal import FRAME_HEADER, HEADER, SPARE_FRAMES
+
+from .conftest import FakeClock, basic_cards, write_deck
+
+
+def fresh_choice(db, clock) -> str | None:
+    """The card a brand-new session on its own connection would show now: the queue read from SQL."""
+    with Store.open(db) as store:
+        card = StudyService(store, [bundled_decks_dir()], clock=clock).next_card()
+        return card.key if card is not None else None
+
+
+def test_a_long_session_shows_exactly_what_the_store_would_choose_at_every_step(tmp_path):
+    """Over the bundled decks, with ratings of every kind (Again puts cards back in relearning),
+    burying of siblings, undo, a bury and a suspend, and study days that end: after every action the
+    session's next card is the one a fresh session reading the store would show."""
+    db, clock = tmp_path / "store.db", FakeClock()
+    rng = random.Random(17)
+    with Store.open(db) as store:
+        service = StudyService(store, [bundled_decks_dir()], clock=clock)
+        service.save_settings(Settings(timezone="America/New_York", new_per_day=40))
+        service.sync()
+        shown = []
+        for step in range(300):
+            card = service.next_card()
+            assert (card.key if card else None) == fresh_choice(db, clock), f"step {step}"
+            if card is None:
+                clock.advance(days=1)
+                continue
+            shown.append(card.key)
+            service.preview(card.id)
+            roll = rng.random()
+            if roll < 0.05:
+                service.bury(card.id)
+            elif roll < 0.08:
+                service.suspend(card.id)
+            else:
+                service.rate(card.id, rng.choice([1, 1, 2, 3, 3, 4]))
+            if rng.random() < 0.05:
+                service.undo()
+            clock.advance(seconds=rng.choice([5, 20, 90, 400, 3600]))
+            if step % 50 == 49:
+                clock.advance(days=1)  # burials end, learning cards fall due, a new day's limits
+        assert len(set(shown)) > 40 and len(shown) > len(set(shown))  # many cards, and cards that came back
+        assert store.log.count() > 200
+
+
+def test_a_card_another_process_suspends_is_not_shown(tmp_path, deck_dir):
+    write_deck(deck_dir, "a.md", basic_cards("a", 5))
+    db, clock = tmp_path / "store.db", FakeClock()
+    one = StudyService(Store.open(db), [deck_dir], clock=clock)
+    one.sync()
+    first = one.next_card()
+    one.preview(first.id)
+    one.rate(first.id, 4)  # the session's memory now holds the queue
+    expected = fresh_choice_keys(db, clock, deck_dir)
+    with Store.open(db) as other:
+        other.states.set_flags(other.cards.by_key(expected).id, suspended=True)
+    after = one.next_card()
+    assert after is not None and after.key != expected
+    assert after.key == fresh_choice_keys(db, clock, deck_dir)
+    one.store.close()
+
+
+def fresh_choice_keys(db, clock, deck_dir) -> str:
+    with Store.open(db) as store:
+        return StudyService(store, [deck_dir], clock=clock).next_card().key
+
+
+def test_a_rating_and_the_next_card_write_once_and_read_one_card(tmp_path, deck_dir):
+    """The memory's point, pinned: in a session's steady state a rating and the next card cost the
+    write transaction (with its one stamp check) and one read of the card to show, nothing more."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 30))
+    db, clock = tmp_path / "store.db", FakeClock()
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        card = service.next_card()
+        for _ in range(3):  # the first rating grows the log and reads the queue's heads
+            service.preview(card.id)
+            service.rate(card.id, 4)
+            card = service.next_card()
+        service.preview(card.id)
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        service.rate(card.id, 4)
+        shown = service.next_card()
+        store.db.conn.set_trace_callback(None)
+    verbs = [s.split()[0].upper() for s in statements]
+    # The rating's stamp check inside its transaction; the next card's stamp check, then its read.
+    assert verbs == ["BEGIN", "PRAGMA", "INSERT", "UPDATE", "COMMIT", "PRAGMA", "SELECT"], statements
+    assert shown is not None and str(shown.id) in statements[-1]
+
+
+def test_a_session_grows_the_log_once_and_a_copy_taken_mid_session_keeps_every_rating(tmp_path, deck_dir):
+    """The log file is grown with zeros past its last frame; a crash image (the store and its log
+    copied while the session is open) recovers every committed rating and passes SQLite's check."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 8))
+    db, clock = tmp_path / "store.db", FakeClock()
+    wal = tmp_path / "store.db-wal"
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        for _ in range(6):
+            card = service.next_card()
+            service.rate(card.id, 3)
+            clock.advance(seconds=30)
+        page = store.db.conn.execute("PRAGMA page_size").fetchone()[0]
+        assert wal.stat().st_size >= HEADER + (1000 + SPARE_FRAMES) * (FRAME_HEADER + page)
+        crash = tmp_path / "crash"
+        crash.mkdir()
+        shutil.copy(db, crash / "store.db")
+        shutil.copy(wal, crash / "store.db-wal")
+    conn = sqlite3.connect(crash / "store.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 6
+    finally:
+        conn.close()
+
+
+times = st.one_of(st.none(), st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC),
+).map(lambda t: t.astimezone(UTC)))
+numbers = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**6))
+
+
+@given(
+    card_id=st.integers(1, 2**62), state=st.sampled_from(["new", "learning", "review", "relearning"]),
+    step=st.one_of(st.none(), st.integers(0, 9)), stability=numbers, difficulty=numbers, due=times,
+    last_review=times, reps=st.integers(0, 10**6), lapses=st.integers(0, 10**4), suspended=st.booleans(),
+    buried_until=times, leech=st.booleans(),
+)
+def test_the_log_snapshot_is_the_json_the_json_module_writes(**fields):
+    state = CardState(**fields)
+    text = snapshot(state)
+    assert text == json.dumps(state_row(state))
+    assert json.loads(text)["card_id"] == state.card_id
+
+
+def test_a_mid_day_burial_ends_while_the_session_is_open(tmp_path, deck_dir):
+    """Burials are compared with the clock when a card is chosen: a card buried until an hour from
+    now comes back in the same session once that hour has passed."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    db, clock = tmp_path / "store.db", FakeClock()
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        first = service.next_card()
+        assert service.next_card().id == first.id  # the memory holds the queue now
+        with Store.open(db) as other:
+            other.states.set_flags(first.id, buried_until=clock.now + timedelta(hours=1))
+        assert service.next_card().id != first.id
+        clock.advance(hours=1, seconds=1)
+        assert service.next_card().id == first.id
