@@ -76,9 +76,6 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
-            # Anki's page cache (40 MiB, where SQLite's default is 2 MiB): a review reads the queue's
-            # index, the cards it shows and the log's newest pages over and over, and they stay here.
-            db.execute("PRAGMA cache_size = -40960")
             if set(STEP_NAMES) - set(applied):
                 if applied:
                     # An existing store about to change shape: keep a checked copy from before, as Anki does.
