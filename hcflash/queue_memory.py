@@ -45,7 +45,7 @@ class Head:
     entries: list[Entry]
     complete: bool
     due_before: str | None = None  # for a due queue read up to a moment: entries at or after it do not belong
-    ids: set[int] = field(default_factory=set)
+    ids: set[int] = field(init=False)  # the entries' card ids, to find a rated card's entry at once
 
     def __post_init__(self) -> None:
         self.ids = {entry[1] for entry in self.entries}

@@ -13,25 +13,6 @@ from typing import Any
 from hcflash.records import CardState
 from hcflash.store.timecodec import from_db, to_db
 
-
-def state_row(state: CardState) -> dict[str, Any]:
-    """A state as the `card_state` columns hold it, and as the log's JSON snapshots do."""
-    return {
-        "card_id": state.card_id,
-        "state": state.state,
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": to_db(state.due),
-        "last_review": to_db(state.last_review),
-        "reps": state.reps,
-        "lapses": state.lapses,
-        "suspended": int(state.suspended),
-        "buried_until": to_db(state.buried_until),
-        "leech": int(state.leech),
-    }
-
-
 STATE_COLUMNS = "card_id, state, step, stability, difficulty, due, last_review, reps, lapses, suspended, buried_until, leech"
 _STATE_NAMES = tuple(STATE_COLUMNS.split(", "))
 
@@ -59,6 +40,11 @@ def _number(value: float | None) -> str:
 
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring_ascii(value)
+
+
+def state_row(state: CardState) -> dict[str, Any]:
+    """A state as the `card_state` columns hold it, and as the log's JSON snapshots do."""
+    return dict(zip(_STATE_NAMES, state_values(state), strict=True))
 
 
 def snapshot(state: CardState) -> str:

@@ -66,9 +66,13 @@ class QueueQueries(Table):
         return self._query(sql, [state, *bound_params, *deck_params, limit])  # type: ignore[return-value]
 
     def new_head(self, decks: Sequence[str] | None, limit: int, exact: bool = False) -> list[tuple[int, int, str | None]]:
-        """The first `limit` live, unsuspended new cards in `new_ids`' order, buried or not, as
-        (sibling rank, card id, buried until)."""
+        """The first `limit` live, unsuspended new cards, buried or not, as (sibling rank, card id,
+        buried until), in Anki's default new-card order, "card type, then order gathered": every
+        note's first card (basic, first cloze) before any second card (reverse, second cloze), each
+        type in the order added (deck-file order within a sync)."""
         deck_sql, deck_params = deck_filter(decks, exact=exact)
+        # INDEXED BY: the partial index already holds new cards in this order; without the hint the
+        # planner may pick idx_state_due and sort every new card.
         sql = (
             "SELECT s.sibling_rank, s.card_id, s.buried_until FROM card_state s INDEXED BY idx_state_new_order "
             "JOIN cards c ON c.id = s.card_id JOIN decks d ON d.id = c.deck_id WHERE s.state = 'new' "
@@ -83,20 +87,6 @@ class QueueQueries(Table):
         """Cards due before a moment, counted up to `cap` (-1: all)."""
         where, params = self._due_where(states, due_before, now, decks, exact)
         return int(self._scalar(f"SELECT COUNT(*) FROM (SELECT 1 {self._QUEUE_FROM} WHERE {where} LIMIT ?)", [*params, cap]))
-
-    def new_ids(self, now: datetime, decks: Sequence[str] | None, limit: int, exact: bool = False) -> list[int]:
-        """Active new cards in Anki's default new-card order, "card type, then order gathered": every
-        note's first card (basic, first cloze) before any second card (reverse, second cloze), each
-        type in the order added (deck-file order within a sync). Walks idx_state_new_order: no sort
-        of every new card is needed."""
-        where, params = self._new_where(now, decks, exact)
-        # INDEXED BY: the partial index already holds new cards in this order; without the hint the
-        # planner may pick idx_state_due and sort every new card.
-        sql = (
-            "SELECT s.card_id FROM card_state s INDEXED BY idx_state_new_order JOIN cards c ON c.id = s.card_id "
-            f"JOIN decks d ON d.id = c.deck_id WHERE {where} ORDER BY s.sibling_rank, s.card_id LIMIT ?"
-        )
-        return [r[0] for r in self._query(sql, [*params, limit])]
 
     def count_new(self, now: datetime, decks: Sequence[str] | None, cap: int, exact: bool = False) -> int:
         """New cards available, counted only up to `cap` (the day's remaining limit)."""
