@@ -135,6 +135,9 @@ def rate_and_next(service: StudyService, iterations: int) -> list[float]:
         if card is None:
             break
         service.preview(card.id)  # computed at reveal time in the TUI, before the learner rates
+        job = service.upkeep()  # the review screen runs it on a worker thread at the reveal
+        if job is not None:
+            job()
         start = time.perf_counter()
         service.rate(card.id, 3)
         card = service.next_card()

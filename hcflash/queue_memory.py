@@ -20,12 +20,12 @@ memory; so does a session here, without giving up what the store guarantees:
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hcflash.records import CardState
+from hcflash.records import CardState, ReviewCard
 from hcflash.store.timecodec import to_db
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ class QueueMemory:
         self._heads: dict[tuple[Any, ...], Head] = {}
         self.states: dict[int, CardState] = {}
         self._siblings: dict[int, list[CardState]] = {}
+        self.cards: dict[int, ReviewCard] = {}  # cards read for the screen, their states included
+        self._now: tuple[datetime | None, str | None] = (None, None)
 
     def check(self, day_start: datetime) -> Stamp:
         """Empty the memory unless the store and the study day are still the ones it was filled
@@ -85,6 +87,7 @@ class QueueMemory:
         self._heads.clear()
         self.states.clear()
         self._siblings.clear()
+        self.cards.clear()
 
     # -- reads, remembered ---------------------------------------------------------------------
 
@@ -101,11 +104,12 @@ class QueueMemory:
 
     def first_due(
         self, states: Sequence[str], due_before: datetime | None, decks: Sequence[str] | None, now: datetime,
-        exact: bool = False, before: datetime | None = None,
+        exact: bool = False, before: datetime | None = None, skip: Container[int] = (),
     ) -> Entry | None:
         """The earliest-due card in `states` (due before `due_before`, as the store reads it, and
-        before `before`, as the clock moves) that is not buried at `now`; ties by card id."""
-        now_text, before_text = to_db(now), to_db(before)
+        before `before`, as the clock moves) that is not buried at `now`; ties by card id. The
+        `skip` ids are passed over (the card being answered, when the one after it is read ahead)."""
+        now_text, before_text = self._text(now), to_db(before)
         bound = to_db(due_before)
         found: Entry | None = None
         for state in states:
@@ -114,19 +118,27 @@ class QueueMemory:
             def fetch(limit: int, state: str = state) -> list[Entry]:
                 return self.store.queue.due_head(state, due_before, decks, limit, exact)
 
-            entry = self._first(key, fetch, now_text, before_text, bound)
+            entry = self._first(key, fetch, now_text, before_text, bound, skip)
             if entry is not None and (found is None or entry[:2] < found[:2]):
                 found = entry
         return found
 
-    def first_new(self, decks: Sequence[str] | None, now: datetime, exact: bool = False) -> Entry | None:
+    def first_new(
+        self, decks: Sequence[str] | None, now: datetime, exact: bool = False, skip: Container[int] = (),
+    ) -> Entry | None:
         """The first new card in the store's new-card order that is not buried at `now`."""
         key = ("new", tuple(decks) if decks is not None else None, exact)
-        return self._first(key, lambda limit: self.store.queue.new_head(decks, limit, exact), to_db(now), None, None)
+        return self._first(key, lambda limit: self.store.queue.new_head(decks, limit, exact), self._text(now), None, None, skip)
+
+    def _text(self, now: datetime) -> str:
+        """`now` as store text, converted once for the several queues one choice looks at."""
+        if now is not self._now[0]:
+            self._now = (now, to_db(now))
+        return self._now[1]  # type: ignore[return-value]
 
     def _first(
         self, key: tuple[Any, ...], fetch: Callable[[int], list[Entry]], now: str | None, before: str | None,
-        due_before: str | None,
+        due_before: str | None, skip: Container[int],
     ) -> Entry | None:
         head = self._heads.get(key)
         if head is None:
@@ -135,7 +147,7 @@ class QueueMemory:
             for entry in head.entries:
                 if before is not None and entry[0] >= before:
                     return None
-                if entry[2] is None or (now is not None and entry[2] <= now):
+                if (entry[2] is None or (now is not None and entry[2] <= now)) and entry[1] not in skip:
                     return entry
             if head.complete:
                 return None
@@ -160,6 +172,7 @@ class QueueMemory:
         changed = {after.card_id, *(s.card_id for s in buried)}
         for state in (after, *buried):
             self.states[state.card_id] = state
+            self.cards.pop(state.card_id, None)
         # The sibling lists that hold the card's old state: its siblings' own (its note's cards).
         held = self._siblings.pop(after.card_id, None)
         if held is None:
@@ -167,19 +180,20 @@ class QueueMemory:
         else:
             for sibling in held:
                 self._siblings.pop(sibling.card_id, None)
-        entry: Entry = (to_db(after.due), after.card_id, to_db(after.buried_until))
+        entry: Entry | None = None
         for key, head in self._heads.items():
             for card_id in changed:
                 head.remove(card_id)
             # The rated card may belong to a due queue again (Again puts it back in relearning).
             # A head is the start of its queue: the card joins it only where it falls inside it.
-            if (
-                key[0] == "due" and key[1] == after.state and after.due is not None and not after.suspended
-                and _holds(key[3], key[4], deck)
-                and (head.due_before is None or entry[0] < head.due_before)
-                and (head.complete or (head.entries and entry[:2] < head.entries[-1][:2]))
+            if key[0] == "due" and key[1] == after.state and after.due is not None and not after.suspended and _holds(
+                key[3], key[4], deck
             ):
-                head.insert(entry)
+                entry = entry or (to_db(after.due), after.card_id, to_db(after.buried_until))
+                if (head.due_before is None or entry[0] < head.due_before) and (
+                    head.complete or (head.entries and entry[:2] < head.entries[-1][:2])
+                ):
+                    head.insert(entry)
 
 
 def _holds(decks: tuple[str, ...] | None, exact: bool, deck: str) -> bool:

@@ -9,8 +9,8 @@ until the next study day, so the first answer does not give the others away.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Container, Sequence
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from hcflash.cards import front_and_back
@@ -33,6 +33,8 @@ from hcflash.timeutil import next_study_day_start
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
+    from hcflash.store.cards import ReviewRow
+    from hcflash.store.codec import EncodedRating
 
 LEARNING = ("learning", "relearning")
 CUSTOM_LIMIT = 1000  # cards gathered into one custom study session, as Anki's filtered decks cap them
@@ -41,7 +43,8 @@ CUSTOM_LIMIT = 1000  # cards gathered into one custom study session, as Anki's f
 class ReviewSession:
     def __init__(self, col: StudyService) -> None:
         self.col = col
-        self._previews: dict[int, tuple[CardState, dict[int, CardState]]] = {}
+        # card id → (its state, the state each rating gives, those in the form the store writes)
+        self._previews: dict[int, tuple[CardState, dict[int, CardState], dict[int, EncodedRating]]] = {}
         self._shown_at: dict[int, datetime] = {}
         self._decks: dict[int, str] = {}  # card id → deck, for the limits' usage
         self._undo: list[UndoStep] = []
@@ -49,6 +52,7 @@ class ReviewSession:
         self.custom: CustomStudy | None = None
         self._custom_queue: list[int] = []
         self._memory = QueueMemory(col.store)  # the queue, states and siblings while nothing else writes
+        self._selection: Sequence[str] | None = None  # the decks of the last next_card
 
     def forget_previews(self, card_id: int | None = None) -> None:
         """Drop cached rating previews (of one card, or all) after anything that changes a schedule."""
@@ -64,30 +68,10 @@ class ReviewSession:
     # -- the queue --------------------------------------------------------------------------
 
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
-        store, now, limits = self.col.store, self.col.now(), self.col.limits
-        day_start, day_end = limits.day_bounds(now)
-        learn_until = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
-        learning = store.queue.count_due(LEARNING, learn_until, now, decks)
         if self.custom is not None:
-            return QueueCounts(0, learning if self.custom.reschedules else 0, 0, custom=len(self._custom_queue))
-
-        def own_new(deck: str, cap: int) -> int:
-            return store.queue.count_new(now, [deck], cap=cap, exact=True)
-
-        def own_due(deck: str, cap: int) -> int:
-            return store.queue.count_due(("review",), day_end, now, [deck], cap=cap, exact=True)
-
-        if limits.uniform():
-            roots = limits.selected(decks)
-            new = sum(store.queue.count_new(now, None if r == "" else [r], cap=limits.remaining(r, day_start)[NEW]) for r in roots)
-            review = sum(
-                store.queue.count_due(("review",), day_end, now, None if r == "" else [r], cap=limits.remaining(r, day_start)[REVIEW])
-                for r in roots
-            )
-        else:
-            new = limits.capped_total(decks, NEW, day_start, own_new)
-            review = limits.capped_total(decks, REVIEW, day_start, own_due)
-        return QueueCounts(new=new, learning=learning, review=review)
+            learning = count_queue(self.col, decks, learning_only=True).learning if self.custom.reschedules else 0
+            return QueueCounts(0, learning, 0, custom=len(self._custom_queue))
+        return count_queue(self.col, decks)
 
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
         """The card to show now: learning cards due, then reviews due today, then new cards, within
@@ -96,28 +80,35 @@ class ReviewSession:
 
         The queues come from the session's memory (`queue_memory.py`), which reads the store again
         only when something other than this session's ratings changed it."""
-        memory, now, limits = self._memory, self.col.now(), self.col.limits
+        now = self.col.now()
+        self._memory.check(self.col.limits.day_bounds(now)[0])
+        self._selection = decks
+        found = self._choose(decks, now)
+        if found is None:
+            return None
+        card = self._card(found[1])
+        self._shown_at[card.id] = now
+        return card
+
+    def _choose(self, decks: Sequence[str] | None, now: datetime, skip: Container[int] = ()) -> Entry | None:
+        """next_card's choice from the memory (checked by the caller), passing over the `skip` ids."""
+        memory, limits = self._memory, self.col.limits
         day_start, day_end = limits.day_bounds(now)
-        memory.check(day_start)
-        found = memory.first_due(LEARNING, None, decks, now, before=now + timedelta(microseconds=1))
+        found = memory.first_due(LEARNING, None, decks, now, before=now + timedelta(microseconds=1), skip=skip)
         if self.custom is not None:
             if found is None or not self.custom.reschedules:
-                found = (None, self._custom_queue[0], None) if self._custom_queue else None
+                found = next(((None, i, None) for i in self._custom_queue if i not in skip), None)
         else:
             if found is None:
                 found = self._drawable(limits.drawable(decks, REVIEW, day_start), decks, lambda ds, exact: memory.first_due(
-                    ("review",), day_end, ds, now, exact=exact))
+                    ("review",), day_end, ds, now, exact=exact, skip=skip))
             if found is None:
                 found = self._drawable(limits.drawable(decks, NEW, day_start), decks, lambda ds, exact: memory.first_new(
-                    ds, now, exact=exact))
+                    ds, now, exact=exact, skip=skip))
         if found is None and (self.custom is None or self.custom.reschedules):
             ahead = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
-            found = memory.first_due(LEARNING, None, decks, now, before=ahead)
-        if found is None:
-            return None
-        card = self.review_card(found[1])
-        self._shown_at[card.id] = now
-        return card
+            found = memory.first_due(LEARNING, None, decks, now, before=ahead, skip=skip)
+        return found
 
     @staticmethod
     def _drawable(allowed: list[str] | None, decks: Sequence[str] | None, first) -> Entry | None:  # noqa: ANN001
@@ -126,23 +117,19 @@ class ReviewSession:
         return first(allowed, True) if allowed else None
 
     def review_card(self, card_id: int) -> ReviewCard:
-        card = self.col.store.cards.for_review(card_id)
-        state = card.state
-        self._memory.states[card_id] = state
-        front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
-        edited = bool(
-            card.content_changed_at and state.last_review and card.content_changed_at > state.last_review
-        )
-        tags = card.tags + (("leech",) if state.leech and "leech" not in card.tags else ())
-        self._decks[card.id] = card.deck
-        fact = card.change if edited and card.change is not None and card.change.kind == "fact" else None
-        today = self.col.limits.today()
-        return ReviewCard(
-            id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,  # type: ignore[arg-type]
-            sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
-            edited_since_review=edited, note_id=card.note_id, ord=card.ord, fact_change=fact,
-            upcoming=card.valid_from if card.valid_from is not None and card.valid_from > today else None,
-        )
+        self._memory.check(self.col.limits.day_bounds()[0])
+        return self._card(card_id)
+
+    def _card(self, card_id: int) -> ReviewCard:
+        """The card as the screen shows it, from the memory (checked by the caller) when it was read
+        ahead at the previous card's reveal (`preview`)."""
+        card = self._memory.cards.get(card_id)
+        if card is None:
+            row = self.col.store.cards.for_review(card_id)
+            card = self._memory.cards[card_id] = screen_card(row, self.col.limits.today())
+            self._memory.states[card_id] = row.state
+            self._decks[card_id] = row.deck
+        return card
 
     # -- custom study -----------------------------------------------------------------------
 
@@ -169,25 +156,32 @@ class ReviewSession:
 
     # -- rating -----------------------------------------------------------------------------
 
-    def _outcomes(self, state: CardState, now: datetime) -> dict[int, CardState]:
+    def _outcomes(self, state: CardState, now: datetime) -> tuple[dict[int, CardState], dict[int, EncodedRating]]:
         """The state each rating gives, computed once per card state: fsrs fuzzes at random, so the
-        outcome the learner was shown is kept and stored as it was shown."""
+        outcome the learner was shown is kept and stored as it was shown. With each, the form the
+        store writes, worked out here (at the reveal) rather than while the learner waits."""
         from hcflash import schedule  # fsrs loads on first use: start-up stays short
 
         cached = self._previews.get(state.card_id)
-        if cached is None or cached[0] != state:
+        if cached is None or (cached[0] is not state and cached[0] != state):
             settings = self.col.settings
-            cached = (state, schedule.preview(schedule.make_scheduler(settings), state, now, settings))
+            outcomes = schedule.preview(schedule.make_scheduler(settings), state, now, settings)
+            cached = (state, outcomes, self.col.store.log.encode(state, outcomes))
             self._previews[state.card_id] = cached
-        return cached[1]
+        return cached[1], cached[2]
 
     def preview(self, card_id: int) -> dict[int, Preview]:
         """What each rating would do, as intervals; `rate` stores exactly these results. The card's
-        siblings are looked up here too, while the learner reads the answer: rating buries them."""
+        siblings, which rating buries, and the card likely to come next are read here too, while
+        the learner reads the answer."""
         now = self.col.now()
         self._memory.check(self.col.limits.day_bounds(now)[0])
-        outcomes = self._outcomes(self._memory.state(card_id), now)
-        self._memory.siblings(card_id)
+        outcomes, _ = self._outcomes(self._memory.state(card_id), now)
+        # The card likely to follow this one is read now too, so that the rating waits for no read.
+        skip = {card_id, *(s.card_id for s in self._memory.siblings(card_id))}
+        after_this = self._choose(self._selection, now, skip)
+        if after_this is not None:
+            self._card(after_this[1])
         return {
             rating: Preview(rating, after, (after.due or now) - (after.last_review or now))
             for rating, after in outcomes.items()
@@ -216,13 +210,14 @@ class ReviewSession:
             # StateChanged, and this tries again afresh); the last try compares the card's state
             # itself, so a busy second session cannot make a rating fail.
             before = memory.state(card_id)
-            after = self._outcomes(before, now)[rating]  # the outcome previewed, if from this state
+            outcomes, encoded = self._outcomes(before, now)
+            after = outcomes[rating]  # the outcome previewed, if from this state
             reviewed_at = after.last_review or now
             siblings = self._siblings_to_bury(card_id, now)
             try:
                 log_id, written = self.col.store.log.record(
                     card_id, rating, reviewed_at, duration_ms, before, after, also=[s for _, s in siblings],
-                    unchanged_since=memory.stamp if attempt < 2 else None,
+                    unchanged_since=memory.stamp if attempt < 2 else None, encoded=encoded[rating],
                 )
                 break
             except StateChanged:
@@ -336,3 +331,46 @@ class ReviewSession:
             due_tomorrow=due_tomorrow,
         )
 
+
+def screen_card(card: ReviewRow, today: date) -> ReviewCard:
+    """The card as the review screen shows it, from its row in the store."""
+    state = card.state
+    front, back = front_and_back(card.kind, card.ord, card.question, card.answer)
+    edited = bool(card.content_changed_at and state.last_review and card.content_changed_at > state.last_review)
+    tags = card.tags + (("leech",) if state.leech and "leech" not in card.tags else ())
+    fact = card.change if edited and card.change is not None and card.change.kind == "fact" else None
+    return ReviewCard(
+        id=card.id, key=card.key, deck=card.deck, kind=card.kind, front=front, back=back,  # type: ignore[arg-type]
+        sources=card.sources, tags=tags, file=card.file, line=card.line, state=state,
+        edited_since_review=edited, note_id=card.note_id, ord=card.ord, fact_change=fact,
+        upcoming=card.valid_from if card.valid_from is not None and card.valid_from > today else None,
+    )
+
+
+def count_queue(col: StudyService, decks: Sequence[str] | None, learning_only: bool = False) -> QueueCounts:
+    """The review header's counts: learning cards due within the learn-ahead window, and the new
+    and review cards left today within the daily limits of each deck and sub-deck."""
+    store, now, limits = col.store, col.now(), col.limits
+    day_start, day_end = limits.day_bounds(now)
+    learn_until = now + timedelta(minutes=col.settings.learn_ahead_minutes)
+    learning = store.queue.count_due(LEARNING, learn_until, now, decks)
+    if learning_only:
+        return QueueCounts(0, learning, 0)
+
+    def own_new(deck: str, cap: int) -> int:
+        return store.queue.count_new(now, [deck], cap=cap, exact=True)
+
+    def own_due(deck: str, cap: int) -> int:
+        return store.queue.count_due(("review",), day_end, now, [deck], cap=cap, exact=True)
+
+    if limits.uniform():
+        roots = limits.selected(decks)
+        new = sum(store.queue.count_new(now, None if r == "" else [r], cap=limits.remaining(r, day_start)[NEW]) for r in roots)
+        review = sum(
+            store.queue.count_due(("review",), day_end, now, None if r == "" else [r], cap=limits.remaining(r, day_start)[REVIEW])
+            for r in roots
+        )
+    else:
+        new = limits.capped_total(decks, NEW, day_start, own_new)
+        review = limits.capped_total(decks, REVIEW, day_start, own_due)
+    return QueueCounts(new=new, learning=learning, review=review)

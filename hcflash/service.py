@@ -42,6 +42,7 @@ from hcflash.records import (
 from hcflash.review import ReviewSession
 from hcflash.settings import Settings, add_today, apply_setting
 from hcflash.store import Store
+from hcflash.store.wal import WalUpkeep
 from hcflash.timeutil import as_utc, utcnow
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class StudyService:
         self.details = CardDetails(self)
         self.decks = DeckList(self)
         self.syncer = DeckSync(self)
+        self._wal = WalUpkeep(store.path)
 
     # The nouns no review needs load on first use: a session starts without importing them.
 
@@ -153,7 +155,15 @@ class StudyService:
         return self.review.preview(card_id)
 
     def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
-        return self.review.rate(card_id, rating, duration_ms)
+        entry = self.review.rate(card_id, rating, duration_ms)
+        self._wal.wrote()
+        return entry
+
+    def upkeep(self) -> Callable[[], None] | None:
+        """The store's upkeep that is due (growing its log, or a checkpoint), as a job for a worker
+        thread to run while the learner reads the next card, so that no rating waits for it; None
+        when nothing is due. The job opens its own connection and may run on any thread."""
+        return self._wal.due()
 
     def undo(self) -> int:
         """Take back the last action; the id of the card to show again."""

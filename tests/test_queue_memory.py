@@ -1,6 +1,6 @@
 """The review session keeps its queue in memory (`hcflash/queue_memory.py`): these check that what
 it shows is what the store itself would choose, that other processes' changes are seen, and that
-growing the write-ahead log once per session loses nothing."""
+the write-ahead log's upkeep beside the session loses nothing."""
 
 from __future__ import annotations
 
@@ -8,33 +8,35 @@ import json
 import random
 import shutil
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hcflash.locations import bundled_decks_dir
-from hcflash.records import CardState
+from hcflash.records import CardState, ReviewCard
 from hcflash.service import StudyService
 from hcflash.settings import Settings
 from hcflash.store import Store
 from hcflash.store.codec import snapshot, state_row
-from hcflash.store.wal import FRAME_HEADER, HEADER, SPARE_FRAMES
+from hcflash.store.wal import CHECKPOINT_EVERY, FRAME_HEADER, HEADER, SPARE_FRAMES
 
 from .conftest import FakeClock, basic_cards, write_deck
 
 
-def fresh_choice(db, clock) -> str | None:
-    """The card a brand-new session on its own connection would show now: the queue read from SQL."""
+def fresh_choice(db, clock) -> ReviewCard | None:
+    """The card a brand-new session on its own connection would show now: the queue and the card
+    read from SQL."""
     with Store.open(db) as store:
-        card = StudyService(store, [bundled_decks_dir()], clock=clock).next_card()
-        return card.key if card is not None else None
+        return StudyService(store, [bundled_decks_dir()], clock=clock).next_card()
 
 
 def test_a_long_session_shows_exactly_what_the_store_would_choose_at_every_step(tmp_path):
     """Over the bundled decks, with ratings of every kind (Again puts cards back in relearning),
     burying of siblings, undo, a bury and a suspend, and study days that end: after every action the
-    session's next card is the one a fresh session reading the store would show."""
+    session's next card is the one a fresh session reading the store would show, down to its
+    state and text (the session read it ahead, at the reveal of the card before)."""
     db, clock = tmp_path / "store.db", FakeClock()
     rng = random.Random(17)
     with Store.open(db) as store:
@@ -44,7 +46,7 @@ def test_a_long_session_shows_exactly_what_the_store_would_choose_at_every_step(
         shown = []
         for step in range(300):
             card = service.next_card()
-            assert (card.key if card else None) == fresh_choice(db, clock), f"step {step}"
+            assert card == fresh_choice(db, clock), f"step {step}"
             if card is None:
                 clock.advance(days=1)
                 continue
@@ -88,19 +90,22 @@ def fresh_choice_keys(db, clock, deck_dir) -> str:
         return StudyService(store, [deck_dir], clock=clock).next_card().key
 
 
-def test_a_rating_and_the_next_card_write_once_and_read_one_card(tmp_path, deck_dir):
+def test_a_rating_and_the_next_card_write_once_and_read_nothing(tmp_path, deck_dir):
     """The memory's point, pinned: in a session's steady state a rating and the next card cost the
-    write transaction (with its one stamp check) and one read of the card to show, nothing more."""
+    write transaction (with its one stamp check) and a stamp check, nothing more; the card to show
+    was read at the reveal of the card before, while the learner read its answer."""
     write_deck(deck_dir, "a.md", basic_cards("a", 30))
     db, clock = tmp_path / "store.db", FakeClock()
     with Store.open(db) as store:
         service = StudyService(store, [deck_dir], clock=clock)
         service.sync()
         card = service.next_card()
-        for _ in range(3):  # the first rating grows the log and reads the queue's heads
+        for _ in range(3):  # the first ratings read the queue's heads
             service.preview(card.id)
             service.rate(card.id, 4)
             card = service.next_card()
+        at_reveal: list[str] = []
+        store.db.conn.set_trace_callback(at_reveal.append)
         service.preview(card.id)
         statements: list[str] = []
         store.db.conn.set_trace_callback(statements.append)
@@ -108,26 +113,54 @@ def test_a_rating_and_the_next_card_write_once_and_read_one_card(tmp_path, deck_
         shown = service.next_card()
         store.db.conn.set_trace_callback(None)
     verbs = [s.split()[0].upper() for s in statements]
-    # The rating's stamp check inside its transaction; the next card's stamp check, then its read.
-    assert verbs == ["BEGIN", "PRAGMA", "INSERT", "UPDATE", "COMMIT", "PRAGMA", "SELECT"], statements
-    assert shown is not None and str(shown.id) in statements[-1]
+    # The rating's stamp check inside its transaction; the next card's stamp check.
+    assert verbs == ["BEGIN", "PRAGMA", "INSERT", "UPDATE", "COMMIT", "PRAGMA"], statements
+    assert shown is not None and shown.id != card.id
+    assert any(s.startswith("SELECT") and f"c.id = {shown.id}" in s for s in at_reveal), at_reveal
 
 
-def test_a_session_grows_the_log_once_and_a_copy_taken_mid_session_keeps_every_rating(tmp_path, deck_dir):
-    """The log file is grown with zeros past its last frame; a crash image (the store and its log
+def test_the_log_is_kept_beside_the_ratings_and_a_copy_taken_mid_session_keeps_every_rating(tmp_path, deck_dir):
+    """The store's upkeep runs on threads beside the session, as the review screen runs it at each
+    reveal: the log file is grown with zeros past its last frame before the first rating, and a
+    checkpoint copies the log into the database file every CHECKPOINT_EVERY ratings. Ratings go on
+    meanwhile, the session's memory is not emptied by it, and a crash image (the store and its log
     copied while the session is open) recovers every committed rating and passes SQLite's check."""
-    write_deck(deck_dir, "a.md", basic_cards("a", 8))
+    write_deck(deck_dir, "a.md", basic_cards("a", 60))
     db, clock = tmp_path / "store.db", FakeClock()
     wal = tmp_path / "store.db-wal"
+    ratings = CHECKPOINT_EVERY + 8
     with Store.open(db) as store:
         service = StudyService(store, [deck_dir], clock=clock)
         service.sync()
-        for _ in range(6):
-            card = service.next_card()
-            service.rate(card.id, 3)
-            clock.advance(seconds=30)
         page = store.db.conn.execute("PRAGMA page_size").fetchone()[0]
-        assert wal.stat().st_size >= HEADER + (1000 + SPARE_FRAMES) * (FRAME_HEADER + page)
+        jobs, reads = 0, []
+        for number in range(ratings):
+            card = service.next_card()
+            service.preview(card.id)
+            job = service.upkeep()
+            if job is not None:
+                jobs += 1
+                thread = threading.Thread(target=job)
+                thread.start()
+                if number == 0:
+                    thread.join()  # the grown log, checked before the first rating
+                    assert wal.stat().st_size >= HEADER + (1000 + SPARE_FRAMES) * (FRAME_HEADER + page)
+            service.rate(card.id, 3)
+            if job is not None:
+                thread.join()
+            clock.advance(seconds=30)
+            if number >= CHECKPOINT_EVERY:
+                store.db.conn.set_trace_callback(reads.append)
+                service.next_card()
+                store.db.conn.set_trace_callback(None)
+        assert jobs == 2  # the growth, then one checkpoint
+        # After the checkpoint the queue's heads were not read again: the memory held through it.
+        assert reads and not [s for s in reads if "ORDER BY" in s], reads
+        in_file = sqlite3.connect(f"file:{db}?immutable=1", uri=True)  # the database file alone, no log
+        try:
+            assert in_file.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] >= CHECKPOINT_EVERY
+        finally:
+            in_file.close()
         crash = tmp_path / "crash"
         crash.mkdir()
         shutil.copy(db, crash / "store.db")
@@ -135,7 +168,7 @@ def test_a_session_grows_the_log_once_and_a_copy_taken_mid_session_keeps_every_r
     conn = sqlite3.connect(crash / "store.db")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 6
+        assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == ratings
     finally:
         conn.close()
 

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 from hcflash.records import CardState
 from hcflash.store.timecodec import from_db, to_db
@@ -57,6 +57,23 @@ def snapshot(state: CardState) -> str:
         f'"reps": {state.reps!r}, "lapses": {state.lapses!r}, "suspended": {int(state.suspended)}, '
         f'"buried_until": {_text(_time(state.buried_until))}, "leech": {int(state.leech)}}}'
     )
+
+
+class EncodedRating(NamedTuple):
+    """A rating's states in their stored forms, worked out before the rating is given (at the
+    reveal, while the learner reads the answer), so that the rating itself only writes them."""
+
+    before: CardState
+    after: CardState
+    before_snapshot: str
+    after_snapshot: str
+    after_values: tuple[Any, ...]
+
+
+def encode_ratings(before: CardState, outcomes: dict[int, CardState]) -> dict[int, EncodedRating]:
+    """`EncodedRating` for each outcome of one card state (one per rating)."""
+    text = snapshot(before)
+    return {rating: EncodedRating(before, after, text, snapshot(after), state_values(after)) for rating, after in outcomes.items()}
 
 
 def state_from_values(values: Sequence[Any]) -> CardState:

@@ -11,10 +11,9 @@ from typing import Any
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, ReviewEntry, ReviewStamp
 from hcflash.store.base import Stamp, StoreDB, Table, deck_filter, transaction
-from hcflash.store.codec import snapshot, state_from_row, state_row
+from hcflash.store.codec import EncodedRating, encode_ratings, snapshot, state_from_row, state_row
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import from_db, to_db
-from hcflash.store.wal import grow_wal
 
 
 class StateChanged(StoreError):
@@ -27,16 +26,16 @@ class ReviewLog(Table):
     def __init__(self, db: StoreDB, path: Path, states: StateTable) -> None:
         super().__init__(db, path)
         self._states = states
-        self._wal_grown = False
 
     def record(
         self, card_id: int, rating: int, reviewed_at: datetime, duration_ms: int | None,
         before: CardState, after: CardState, origin: str = "hcflash", also: Sequence[CardState] = (),
-        unchanged_since: Stamp | None = None,
+        unchanged_since: Stamp | None = None, encoded: EncodedRating | None = None,
     ) -> tuple[int, Stamp | None]:
         """Append to the log and move the card to its new state, committed together before returning;
         `also` are other states written in the same transaction (the siblings the rating buries).
         Returns the log id, and with `unchanged_since` the store's stamp after this write.
+        `encoded` is `before` and `after` in their stored forms, from `encode` ahead of the rating.
 
         Compare-and-set, checked once the write lock is held, so a rating never overwrites one that
         another process gave in between: nothing is written and StateChanged is raised, and the
@@ -45,10 +44,12 @@ class ReviewLog(Table):
           `also`), any change to the store since raises, and no read is needed when there is none.
         - Without it, the card's state is read and compared with `before`."""
         conn = self.db.conn
+        if encoded is None or encoded.before is not before or encoded.after is not after:
+            encoded = encode_ratings(before, {rating: after})[rating]
+        values = encoded.after_values
+        # The rating's time is the new state's last review (as STATE_COLUMNS places it), nearly always.
+        reviewed_text = values[6] if reviewed_at is after.last_review else to_db(reviewed_at)
         with transaction(conn, self.path):
-            if not self._wal_grown:
-                self._wal_grown = True
-                grow_wal(conn, self.path)
             if unchanged_since is not None:
                 stamp = self.db.stamp()
                 if stamp != unchanged_since:
@@ -60,13 +61,18 @@ class ReviewLog(Table):
             cur = conn.execute(
                 "INSERT INTO review_log(card_id, rating, reviewed_at, duration_ms, state_before, state_after, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [card_id, rating, to_db(reviewed_at), duration_ms, snapshot(before), snapshot(after), origin],
+                [card_id, rating, reviewed_text, duration_ms, encoded.before_snapshot, encoded.after_snapshot, origin],
             )
-            self._states.write(after)
+            self._states.write(after, values)
             for state in also:
                 self._states.write(state)
         written = (stamp[0], conn.total_changes) if unchanged_since is not None else None
         return int(cur.lastrowid), written  # type: ignore[arg-type]
+
+    @staticmethod
+    def encode(before: CardState, outcomes: dict[int, CardState]) -> dict[int, EncodedRating]:
+        """Each outcome of a card's state in the form `record` writes, worked out ahead of the rating."""
+        return encode_ratings(before, outcomes)
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
         return ReviewEntry(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState
@@ -33,9 +34,10 @@ class StateTable(Table):
         with self._write():
             self.write(state)
 
-    def write(self, state: CardState) -> None:
-        """The UPDATE alone, for callers already inside a transaction."""
-        values = state_values(state)
+    def write(self, state: CardState, values: tuple[Any, ...] | None = None) -> None:
+        """The UPDATE alone, for callers already inside a transaction; `values` are the state's
+        `state_values`, when the caller has them already."""
+        values = values or state_values(state)
         self.db.conn.execute(self._UPDATE_STATE, (*values[1:], values[0]))
 
     def set_flags(self, card_id: int, *, suspended: bool | None = None, buried_until: datetime | None | str = "keep") -> None:
