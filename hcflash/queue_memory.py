@@ -19,7 +19,7 @@ memory; so does a session here, without giving up what the store guarantees:
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +36,7 @@ Entry = tuple[Any, int, str | None]  # (order: due time text or sibling rank, ca
 # Cards read at once from the head of a queue: as Anki gathers a day's queue at once, so that a
 # session's ratings do not pay for a read every few cards (~1 ms for 1,000 ids, at the first card).
 HEAD = 1000
+WHOLE = 2**62  # a limit no queue reaches: the whole queue, for counting it
 
 
 @dataclass
@@ -46,20 +47,26 @@ class Head:
     complete: bool
     due_before: str | None = None  # for a due queue read up to a moment: entries at or after it do not belong
     ids: set[int] = field(init=False)  # the entries' card ids, to find a rated card's entry at once
+    buried: list[Entry] = field(init=False)  # the entries with a burial, ended or not: few, and counted apart
 
     def __post_init__(self) -> None:
         self.ids = {entry[1] for entry in self.entries}
+        self.buried = [entry for entry in self.entries if entry[2] is not None]
 
     def remove(self, card_id: int) -> None:
         if card_id in self.ids:
             self.ids.discard(card_id)
             # A rated card is nearly always the first entry: found at once.
             index = next(i for i, entry in enumerate(self.entries) if entry[1] == card_id)
-            del self.entries[index]
+            entry = self.entries.pop(index)
+            if entry[2] is not None:
+                self.buried.remove(entry)
 
     def insert(self, entry: Entry) -> None:
         insort(self.entries, entry, key=lambda e: e[:2])
         self.ids.add(entry[1])
+        if entry[2] is not None:
+            self.buried.append(entry)
 
 
 class QueueMemory:
@@ -122,6 +129,25 @@ class QueueMemory:
             if entry is not None and (found is None or entry[:2] < found[:2]):
                 found = entry
         return found
+
+    def count_due(self, states: Sequence[str], decks: Sequence[str] | None, now: datetime, before: datetime) -> int:
+        """How many cards in `states` are due before `before` and not buried at `now` (the review
+        header's learning count), counted in the whole queue, which is read once while the memory
+        holds: a count in SQL costs ~14 ms at 100,000 cards (5,500 learning cards), after every card."""
+        now_text, before_text = self._text(now), to_db(before)
+        total = 0
+        for state in states:
+            key = ("due", state, None, tuple(decks) if decks is not None else None, False)
+            head = self._heads.get(key)
+            if head is None or not head.complete:
+
+                def fetch(limit: int, state: str = state) -> list[Entry]:
+                    return self.store.queue.due_head(state, None, decks, limit)
+
+                head = self._heads[key] = self._read(fetch, WHOLE, None)
+            end = bisect_left(head.entries, before_text, key=lambda entry: entry[0])
+            total += end - sum(1 for entry in head.buried if entry[0] < before_text and entry[2] > now_text)
+        return total
 
     def first_new(
         self, decks: Sequence[str] | None, now: datetime, exact: bool = False, skip: Container[int] = (),

@@ -68,10 +68,14 @@ class ReviewSession:
     # -- the queue --------------------------------------------------------------------------
 
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
+        """The review header's counts, after every card: the learning count from the memory."""
+        now = self.col.now()
+        self._memory.check(self.col.limits.day_bounds(now)[0])
+        learn_until = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
+        learning = self._memory.count_due(LEARNING, decks, now, learn_until)
         if self.custom is not None:
-            learning = count_queue(self.col, decks, learning_only=True).learning if self.custom.reschedules else 0
-            return QueueCounts(0, learning, 0, custom=len(self._custom_queue))
-        return count_queue(self.col, decks)
+            return QueueCounts(0, learning if self.custom.reschedules else 0, 0, custom=len(self._custom_queue))
+        return count_queue(self.col, decks, now, learning)
 
     def next_card(self, decks: Sequence[str] | None = None) -> ReviewCard | None:
         """The card to show now: learning cards due, then reviews due today, then new cards, within
@@ -347,15 +351,12 @@ def screen_card(card: ReviewRow, today: date) -> ReviewCard:
     )
 
 
-def count_queue(col: StudyService, decks: Sequence[str] | None, learning_only: bool = False) -> QueueCounts:
-    """The review header's counts: learning cards due within the learn-ahead window, and the new
-    and review cards left today within the daily limits of each deck and sub-deck."""
-    store, now, limits = col.store, col.now(), col.limits
+def count_queue(col: StudyService, decks: Sequence[str] | None, now: datetime, learning: int) -> QueueCounts:
+    """The review header's counts: `learning` (cards due within the learn-ahead window), and the new
+    and review cards left today within the daily limits of each deck and sub-deck, counted in SQL
+    only up to each limit."""
+    store, limits = col.store, col.limits
     day_start, day_end = limits.day_bounds(now)
-    learn_until = now + timedelta(minutes=col.settings.learn_ahead_minutes)
-    learning = store.queue.count_due(LEARNING, learn_until, now, decks)
-    if learning_only:
-        return QueueCounts(0, learning, 0)
 
     def own_new(deck: str, cap: int) -> int:
         return store.queue.count_new(now, [deck], cap=cap, exact=True)

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hcflash.locations import bundled_decks_dir
-from hcflash.records import CardState, ReviewCard
+from hcflash.records import CardState, QueueCounts, ReviewCard
 from hcflash.service import StudyService
 from hcflash.settings import Settings
 from hcflash.store import Store
@@ -25,18 +25,20 @@ from hcflash.store.wal import CHECKPOINT_EVERY, FRAME_HEADER, HEADER, SPARE_FRAM
 from .conftest import FakeClock, basic_cards, write_deck
 
 
-def fresh_choice(db, clock) -> ReviewCard | None:
-    """The card a brand-new session on its own connection would show now: the queue and the card
-    read from SQL."""
+def fresh_choice(db, clock) -> tuple[ReviewCard | None, QueueCounts]:
+    """The card and the header's counts a brand-new session on its own connection would show now:
+    the queue, the card and the counts read from SQL."""
     with Store.open(db) as store:
-        return StudyService(store, [bundled_decks_dir()], clock=clock).next_card()
+        fresh = StudyService(store, [bundled_decks_dir()], clock=clock)
+        return fresh.next_card(), fresh.queue_counts()
 
 
 def test_a_long_session_shows_exactly_what_the_store_would_choose_at_every_step(tmp_path):
     """Over the bundled decks, with ratings of every kind (Again puts cards back in relearning),
     burying of siblings, undo, a bury and a suspend, and study days that end: after every action the
     session's next card is the one a fresh session reading the store would show, down to its
-    state and text (the session read it ahead, at the reveal of the card before)."""
+    state and text (the session read it ahead, at the reveal of the card before), and so are the
+    header's counts (the learning count comes from the memory too)."""
     db, clock = tmp_path / "store.db", FakeClock()
     rng = random.Random(17)
     with Store.open(db) as store:
@@ -46,7 +48,7 @@ def test_a_long_session_shows_exactly_what_the_store_would_choose_at_every_step(
         shown = []
         for step in range(300):
             card = service.next_card()
-            assert card == fresh_choice(db, clock), f"step {step}"
+            assert (card, service.queue_counts()) == fresh_choice(db, clock), f"step {step}"
             if card is None:
                 clock.advance(days=1)
                 continue
@@ -207,3 +209,31 @@ def test_a_mid_day_burial_ends_while_the_session_is_open(tmp_path, deck_dir):
         assert service.next_card().id != first.id
         clock.advance(hours=1, seconds=1)
         assert service.next_card().id == first.id
+
+
+def test_the_learning_count_leaves_out_a_buried_card_until_its_burial_ends(tmp_path, deck_dir):
+    """The header's learning count comes from the memory's whole learning queue: a learning card
+    buried until an hour from now is not counted, and is counted again once that hour has passed,
+    as SQL counts it."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 3))
+    db, clock = tmp_path / "store.db", FakeClock()
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        card = service.next_card()
+        service.preview(card.id)
+        service.rate(card.id, 1)  # Again: a learning card, due within the learn-ahead window
+        assert service.queue_counts().learning == 1
+        with Store.open(db) as other:
+            other.states.set_flags(card.id, buried_until=clock.now + timedelta(hours=1))
+        assert service.queue_counts().learning == 0
+        service.next_card()  # the memory reads the queue again, burial and all
+        clock.advance(minutes=30)
+        assert service.queue_counts().learning == 0 == fresh_counts(db, clock, deck_dir).learning
+        clock.advance(minutes=31)
+        assert service.queue_counts().learning == 1 == fresh_counts(db, clock, deck_dir).learning
+
+
+def fresh_counts(db, clock, deck_dir) -> QueueCounts:
+    with Store.open(db) as store:
+        return StudyService(store, [deck_dir], clock=clock).queue_counts()
