@@ -182,3 +182,25 @@ def test_the_garbage_collector_is_back_on_after_a_sync_however_it_ends(service, 
         assert not gc.isenabled(), "a collector the caller had switched off stays off"
     finally:
         gc.enable()
+
+
+def test_deck_files_are_known_by_their_real_paths_through_links(tmp_path):
+    """A deck folder reached through a symbolic link, and a deck file that is itself a link, are
+    stored under their resolved paths (the folders are resolved once per sync, a linked file on its
+    own), so the next sync finds every file unchanged and the same card is never taken twice."""
+    from hcflash.service import StudyService
+
+    real, elsewhere = tmp_path / "real", tmp_path / "elsewhere"
+    write_deck(real / "sub", "a.md", basic_cards("a", 2))
+    target = write_deck(elsewhere, "b.md", basic_cards("b", 2, deck="Test::Other"))
+    (real / "sub" / "b.md").symlink_to(target)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    with Store.open(tmp_path / "store.db") as store:
+        service = StudyService(store, [tmp_path / "link"])
+        first = service.sync()
+        assert first.added == 4
+        assert set(store.sync.file_index()) == {
+            str((real / "sub" / "a.md").resolve()), str(target.resolve()),
+        }
+        again = service.sync()
+        assert again.nothing_changed and again.files_skipped == 2
