@@ -20,7 +20,8 @@ from hcflash.service import StudyService
 from hcflash.settings import Settings
 from hcflash.store import Store
 from hcflash.store.codec import snapshot, state_row
-from hcflash.store.wal import CHECKPOINT_EVERY, FRAME_HEADER, HEADER, SPARE_FRAMES
+from hcflash.store import wal
+from hcflash.store.wal import FRAME_HEADER, HEADER, SPARE_FRAMES
 
 from .conftest import FakeClock, basic_cards, write_deck
 
@@ -121,58 +122,89 @@ def test_a_rating_and_the_next_card_write_once_and_read_nothing(tmp_path, deck_d
     assert any(s.startswith("SELECT") and f"c.id = {shown.id}" in s for s in at_reveal), at_reveal
 
 
-def test_the_log_is_kept_beside_the_ratings_and_a_copy_taken_mid_session_keeps_every_rating(tmp_path, deck_dir):
+def test_the_log_is_kept_beside_the_ratings_and_a_copy_taken_mid_session_keeps_every_rating(
+    tmp_path, deck_dir, monkeypatch,
+):
     """The store's upkeep runs on threads beside the session, as the review screen runs it at each
     reveal: the log file is grown with zeros past its last frame before the first rating, and a
-    checkpoint copies the log into the database file every CHECKPOINT_EVERY ratings. Ratings go on
-    meanwhile, the session's memory is not emptied by it, and a crash image (the store and its log
-    copied while the session is open) recovers every committed rating and passes SQLite's check."""
+    checkpoint copies the log into the database file once the log holds CHECKPOINT_FRAMES frames
+    (lowered here, so that a short session reaches it). Ratings go on meanwhile, the session's
+    memory is not emptied by it, and a crash image (the store and its log copied while the session
+    is open) recovers every committed rating and passes SQLite's check."""
+    monkeypatch.setattr(wal, "CHECKPOINT_FRAMES", 100)
     write_deck(deck_dir, "a.md", basic_cards("a", 60))
     db, clock = tmp_path / "store.db", FakeClock()
-    wal = tmp_path / "store.db-wal"
-    ratings = CHECKPOINT_EVERY + 8
+    log = tmp_path / "store.db-wal"
+    ratings, checkpointed_at = 40, []
     with Store.open(db) as store:
         service = StudyService(store, [deck_dir], clock=clock)
         service.sync()
         page = store.db.conn.execute("PRAGMA page_size").fetchone()[0]
-        jobs, reads = 0, []
+        reads = []
         for number in range(ratings):
             card = service.next_card()
             service.preview(card.id)
+            frames = wal.wal_frames(db)
             job = service.upkeep()
             if job is not None:
-                jobs += 1
                 thread = threading.Thread(target=job)
                 thread.start()
                 if number == 0:
                     thread.join()  # the grown log, checked before the first rating
-                    assert wal.stat().st_size >= HEADER + (1000 + SPARE_FRAMES) * (FRAME_HEADER + page)
+                    assert log.stat().st_size >= HEADER + (100 + SPARE_FRAMES) * (FRAME_HEADER + page)
+                else:
+                    checkpointed_at.append((number, frames))
             service.rate(card.id, 3)
             if job is not None:
                 thread.join()
             clock.advance(seconds=30)
-            if number >= CHECKPOINT_EVERY:
+            if checkpointed_at:
                 store.db.conn.set_trace_callback(reads.append)
                 service.next_card()
                 store.db.conn.set_trace_callback(None)
-        assert jobs == 2  # the growth, then one checkpoint
-        # After the checkpoint the queue's heads were not read again: the memory held through it.
+        # Checkpoints came when the log reached its threshold, not before, and not on every card.
+        assert checkpointed_at and all(frames >= 100 for _, frames in checkpointed_at)
+        assert len(checkpointed_at) < ratings // 4
+        # After a checkpoint the queue's heads were not read again: the memory held through it.
         assert reads and not [s for s in reads if "ORDER BY" in s], reads
         in_file = sqlite3.connect(f"file:{db}?immutable=1", uri=True)  # the database file alone, no log
         try:
-            assert in_file.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] >= CHECKPOINT_EVERY
+            assert in_file.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] >= checkpointed_at[0][0]
         finally:
             in_file.close()
         crash = tmp_path / "crash"
         crash.mkdir()
         shutil.copy(db, crash / "store.db")
-        shutil.copy(wal, crash / "store.db-wal")
+        shutil.copy(log, crash / "store.db-wal")
     conn = sqlite3.connect(crash / "store.db")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == ratings
     finally:
         conn.close()
+
+
+def test_the_log_frames_read_from_the_wal_index_are_sqlites_own_count(tmp_path, deck_dir):
+    """`wal_frames` reads the wal-index header (SQLite's documented WAL format) to time the
+    checkpoints: it must agree with the count SQLite itself reports."""
+    write_deck(deck_dir, "a.md", basic_cards("a", 10))
+    db, clock = tmp_path / "store.db", FakeClock()
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        for _ in range(5):
+            card = service.next_card()
+            service.rate(card.id, 3)
+        frames = wal.wal_frames(db)
+        other = sqlite3.connect(db)
+        try:
+            busy, in_log, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            other.close()
+        assert (busy, frames) == (0, in_log) and in_log > 0 and copied == in_log
+        service.rate(service.next_card().id, 3)  # the log starts again from its first frame
+        assert 0 < wal.wal_frames(db) < in_log
+    assert wal.wal_frames(tmp_path / "missing.db") is None
 
 
 times = st.one_of(st.none(), st.datetimes(

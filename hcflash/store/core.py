@@ -28,6 +28,7 @@ from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps, unknown
 from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
 from hcflash.store.sync_writes import SyncWriter
+from hcflash.store.wal import AUTOCHECKPOINT_FRAMES
 
 SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 
@@ -76,6 +77,8 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a rating acknowledged on screen survives a power cut, not only a crash.
             db.execute("PRAGMA synchronous = FULL")
+            # Past where a review session checkpoints aside (`store/wal.py`), so none waits inside a rating.
+            db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_FRAMES}")
             if set(STEP_NAMES) - set(applied):
                 if applied:
                     # An existing store about to change shape: keep a checked copy from before, as Anki does.
