@@ -9,7 +9,10 @@ import random
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,12 +21,23 @@ from hcflash.locations import bundled_decks_dir
 from hcflash.records import CardState, QueueCounts, ReviewCard
 from hcflash.service import StudyService
 from hcflash.settings import Settings
-from hcflash.store import Store
+from hcflash.store import Store, wal
 from hcflash.store.codec import snapshot, state_row
-from hcflash.store import wal
 from hcflash.store.wal import FRAME_HEADER, HEADER, SPARE_FRAMES
 
 from .conftest import FakeClock, basic_cards, write_deck
+
+
+@contextmanager
+def session_over(tmp_path, deck_dir, cards: int) -> Iterator[tuple[Path, FakeClock, Store, StudyService]]:
+    """A synced session over `cards` basic cards on a fake clock: the store's path, the clock, the
+    store and the service."""
+    write_deck(deck_dir, "a.md", basic_cards("a", cards))
+    db, clock = tmp_path / "store.db", FakeClock()
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=clock)
+        service.sync()
+        yield db, clock, store, service
 
 
 def fresh_choice(db, clock) -> tuple[ReviewCard | None, QueueCounts]:
@@ -97,11 +111,7 @@ def test_a_rating_and_the_next_card_write_once_and_read_nothing(tmp_path, deck_d
     """The memory's point, pinned: in a session's steady state a rating and the next card cost the
     write transaction (with its one stamp check) and a stamp check, nothing more; the card to show
     was read at the reveal of the card before, while the learner read its answer."""
-    write_deck(deck_dir, "a.md", basic_cards("a", 30))
-    db, clock = tmp_path / "store.db", FakeClock()
-    with Store.open(db) as store:
-        service = StudyService(store, [deck_dir], clock=clock)
-        service.sync()
+    with session_over(tmp_path, deck_dir, 30) as (db, clock, store, service):
         card = service.next_card()
         for _ in range(3):  # the first ratings read the queue's heads
             service.preview(card.id)
@@ -132,13 +142,9 @@ def test_the_log_is_kept_beside_the_ratings_and_a_copy_taken_mid_session_keeps_e
     memory is not emptied by it, and a crash image (the store and its log copied while the session
     is open) recovers every committed rating and passes SQLite's check."""
     monkeypatch.setattr(wal, "CHECKPOINT_FRAMES", 100)
-    write_deck(deck_dir, "a.md", basic_cards("a", 60))
-    db, clock = tmp_path / "store.db", FakeClock()
     log = tmp_path / "store.db-wal"
     ratings, checkpointed_at = 40, []
-    with Store.open(db) as store:
-        service = StudyService(store, [deck_dir], clock=clock)
-        service.sync()
+    with session_over(tmp_path, deck_dir, 60) as (db, clock, store, service):
         page = store.db.conn.execute("PRAGMA page_size").fetchone()[0]
         reads = []
         for number in range(ratings):
@@ -187,11 +193,7 @@ def test_the_log_is_kept_beside_the_ratings_and_a_copy_taken_mid_session_keeps_e
 def test_the_log_frames_read_from_the_wal_index_are_sqlites_own_count(tmp_path, deck_dir):
     """`wal_frames` reads the wal-index header (SQLite's documented WAL format) to time the
     checkpoints: it must agree with the count SQLite itself reports."""
-    write_deck(deck_dir, "a.md", basic_cards("a", 10))
-    db, clock = tmp_path / "store.db", FakeClock()
-    with Store.open(db) as store:
-        service = StudyService(store, [deck_dir], clock=clock)
-        service.sync()
+    with session_over(tmp_path, deck_dir, 10) as (db, clock, store, service):
         for _ in range(5):
             card = service.next_card()
             service.rate(card.id, 3)
@@ -229,11 +231,7 @@ def test_the_log_snapshot_is_the_json_the_json_module_writes(**fields):
 def test_a_mid_day_burial_ends_while_the_session_is_open(tmp_path, deck_dir):
     """Burials are compared with the clock when a card is chosen: a card buried until an hour from
     now comes back in the same session once that hour has passed."""
-    write_deck(deck_dir, "a.md", basic_cards("a", 2))
-    db, clock = tmp_path / "store.db", FakeClock()
-    with Store.open(db) as store:
-        service = StudyService(store, [deck_dir], clock=clock)
-        service.sync()
+    with session_over(tmp_path, deck_dir, 2) as (db, clock, store, service):
         first = service.next_card()
         assert service.next_card().id == first.id  # the memory holds the queue now
         with Store.open(db) as other:
@@ -247,11 +245,7 @@ def test_the_learning_count_leaves_out_a_buried_card_until_its_burial_ends(tmp_p
     """The header's learning count comes from the memory's whole learning queue: a learning card
     buried until an hour from now is not counted, and is counted again once that hour has passed,
     as SQL counts it."""
-    write_deck(deck_dir, "a.md", basic_cards("a", 3))
-    db, clock = tmp_path / "store.db", FakeClock()
-    with Store.open(db) as store:
-        service = StudyService(store, [deck_dir], clock=clock)
-        service.sync()
+    with session_over(tmp_path, deck_dir, 3) as (db, clock, store, service):
         card = service.next_card()
         service.preview(card.id)
         service.rate(card.id, 1)  # Again: a learning card, due within the learn-ahead window
