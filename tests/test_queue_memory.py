@@ -263,3 +263,11 @@ def test_the_learning_count_leaves_out_a_buried_card_until_its_burial_ends(tmp_p
 def fresh_counts(db, clock, deck_dir) -> QueueCounts:
     with Store.open(db) as store:
         return StudyService(store, [deck_dir], clock=clock).queue_counts()
+
+
+def test_the_upkeep_never_creates_a_store_that_is_gone(tmp_path):
+    """A job handed out before the store was moved away (a restore, a learner's `mv`) finds nothing
+    to tend: it must not leave a new, empty database at the old path."""
+    for grow in (True, False):
+        wal.tend(tmp_path / "gone.db", grow=grow)
+    assert list(tmp_path.iterdir()) == []

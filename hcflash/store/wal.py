@@ -126,8 +126,10 @@ class WalUpkeep:
 def tend(path: Path, grow: bool = False) -> None:
     """Grow the log (`grow`) or checkpoint it, on a connection of this call's own. Best effort:
     whatever fails here leaves the log as SQLite keeps it anyway, so nothing is raised."""
+    # mode=rw: a store moved away meanwhile is not created afresh, empty, at its old path.
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
     with suppress(sqlite3.Error, OSError), closing(
-        sqlite3.connect(str(path), timeout=UPKEEP_WAIT_SECONDS, isolation_level=None)
+        sqlite3.connect(uri, uri=True, timeout=UPKEEP_WAIT_SECONDS, isolation_level=None)
     ) as conn:
         conn.execute("PRAGMA synchronous = FULL")
         if grow:
