@@ -231,8 +231,8 @@ class ReviewScreen(HcflashScreen):
         else:
             self.query_one(RatingBar).show_previews(self.service.preview(self.card.id))
         self.refresh_bindings()
-        # The store's upkeep (its log grown, a checkpoint every few dozen ratings) runs while the
-        # learner reads the answer, on a thread of its own, so that no rating waits for it.
+        # The store's upkeep (its log grown, a checkpoint every couple of hundred ratings) runs
+        # while the learner reads the answer, on a thread of its own, so that no rating waits for it.
         job = self.service.upkeep()
         if job is not None:
             self.run_worker(job, thread=True, group="upkeep", exit_on_error=False)
