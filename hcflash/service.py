@@ -161,8 +161,9 @@ class StudyService:
 
     def upkeep(self) -> Callable[[], None] | None:
         """The store's upkeep that is due (growing its log, or a checkpoint), as a job for a worker
-        thread to run while the learner reads the next card, so that no rating waits for it; None
-        when nothing is due. The job opens its own connection and may run on any thread."""
+        thread to run while the learner reads (the review screen starts it at the reveal), so that
+        no rating waits for it; None when nothing is due. The job opens its own connection and may
+        run on any thread."""
         return self._wal.due()
 
     def undo(self) -> int:
