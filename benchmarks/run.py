@@ -161,15 +161,18 @@ def anki_answer_and_next(col: Any, iterations: int) -> Iterator[float]:
         yield (time.perf_counter() - start) * 1000
 
 
-def anki_collection(package: Path, work: Path) -> Any:
-    """A collection holding the package, its `Bench` deck selected."""
+def anki_collection(package: Path, folder: Path) -> Any:
+    """A new collection in `folder` that has imported the package, scheduling and all."""
     from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-    col = Collection(str(Path(tempfile.mkdtemp(dir=work)) / "collection.anki2"))
-    col.import_anki_package(
-        ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
-    )
-    col.decks.select(col.decks.id_for_name("Bench"))
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
+        )
+    except BaseException:
+        col.close()
+        raise
     return col
 
 
@@ -189,16 +192,10 @@ def in_turns(loops: list[Iterator[float]], block: int = 25) -> list[list[float]]
 
 
 def import_into_anki(package: Path, work: Path) -> None:
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
     folder = Path(tempfile.mkdtemp(dir=work))
-    col = Collection(str(folder / "collection.anki2"))
     try:
-        col.import_anki_package(
-            ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
-        )
+        anki_collection(package, folder).close()
     finally:
-        col.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -213,8 +210,9 @@ def review_rows(stores: dict[int, tuple[Path, Path]], repeat: int, work: Path, i
             queue_ms[size] = median(timed(service.next_card, max(repeat, 20)))
             package = work / f"bench-{size}.apkg"
             export = timed(lambda svc=service, pkg=package: svc.export_anki(pkg), repeat)
-            col = anki_collection(package, work)  # the same cards and histories, before either rates
+            col = anki_collection(package, Path(tempfile.mkdtemp(dir=work)))  # the same cards and histories, before either rates
             try:
+                col.decks.select(col.decks.id_for_name("Bench"))
                 ours, anki = in_turns([rate_and_next(service, iterations), anki_answer_and_next(col, iterations)])
             finally:
                 col.close()

@@ -120,11 +120,7 @@ class QueueMemory:
         bound = to_db(due_before)
         found: Entry | None = None
         for state in states:
-            key = ("due", state, bound, tuple(decks) if decks is not None else None, exact)
-
-            def fetch(limit: int, state: str = state) -> list[Entry]:
-                return self.store.queue.due_head(state, due_before, decks, limit, exact)
-
+            key, fetch = self._due_queue(state, due_before, decks, exact)
             entry = self._first(key, fetch, now_text, before_text, bound, skip)
             if entry is not None and (found is None or entry[:2] < found[:2]):
                 found = entry
@@ -137,13 +133,9 @@ class QueueMemory:
         now_text, before_text = self._text(now), to_db(before)
         total = 0
         for state in states:
-            key = ("due", state, None, tuple(decks) if decks is not None else None, False)
+            key, fetch = self._due_queue(state, None, decks, False)
             head = self._heads.get(key)
             if head is None or not head.complete:
-
-                def fetch(limit: int, state: str = state) -> list[Entry]:
-                    return self.store.queue.due_head(state, None, decks, limit)
-
                 head = self._heads[key] = self._read(fetch, WHOLE, None)
             end = bisect_left(head.entries, before_text, key=lambda entry: entry[0])
             total += end - sum(1 for entry in head.buried if entry[0] < before_text and entry[2] > now_text)
@@ -155,6 +147,13 @@ class QueueMemory:
         """The first new card in the store's new-card order that is not buried at `now`."""
         key = ("new", tuple(decks) if decks is not None else None, exact)
         return self._first(key, lambda limit: self.store.queue.new_head(decks, limit, exact), self._text(now), None, None, skip)
+
+    def _due_queue(
+        self, state: str, due_before: datetime | None, decks: Sequence[str] | None, exact: bool,
+    ) -> tuple[tuple[Any, ...], Callable[[int], list[Entry]]]:
+        """A due queue's key in the memory, and how to read its head from the store."""
+        key = ("due", state, to_db(due_before), tuple(decks) if decks is not None else None, exact)
+        return key, lambda limit: self.store.queue.due_head(state, due_before, decks, limit, exact)
 
     def _text(self, now: datetime) -> str:
         """`now` as store text, converted once for the several queues one choice looks at."""

@@ -70,7 +70,7 @@ class ReviewSession:
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
         """The review header's counts, after every card: the learning count from the memory."""
         now = self.col.now()
-        self._memory.check(self.col.limits.day_bounds(now)[0])
+        self._check_memory(now)
         learn_until = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)
         learning = self._memory.count_due(LEARNING, decks, now, learn_until)
         if self.custom is not None:
@@ -85,7 +85,7 @@ class ReviewSession:
         The queues come from the session's memory (`queue_memory.py`), which reads the store again
         only when something other than this session's ratings changed it."""
         now = self.col.now()
-        self._memory.check(self.col.limits.day_bounds(now)[0])
+        self._check_memory(now)
         self._selection = decks
         found = self._choose(decks, now)
         if found is None:
@@ -114,6 +114,10 @@ class ReviewSession:
             found = memory.first_due(LEARNING, None, decks, now, before=ahead, skip=skip)
         return found
 
+    def _check_memory(self, now: datetime) -> None:
+        """Empty the memory unless the store and the study day are those it was filled under."""
+        self._memory.check(self.col.limits.day_bounds(now)[0])
+
     @staticmethod
     def _drawable(allowed: list[str] | None, decks: Sequence[str] | None, first) -> Entry | None:  # noqa: ANN001
         if allowed is None:
@@ -121,7 +125,7 @@ class ReviewSession:
         return first(allowed, True) if allowed else None
 
     def review_card(self, card_id: int) -> ReviewCard:
-        self._memory.check(self.col.limits.day_bounds()[0])
+        self._check_memory(self.col.now())
         return self._card(card_id)
 
     def _card(self, card_id: int) -> ReviewCard:
@@ -179,7 +183,7 @@ class ReviewSession:
         siblings, which rating buries, and the card likely to come next are read here too, while
         the learner reads the answer."""
         now = self.col.now()
-        self._memory.check(self.col.limits.day_bounds(now)[0])
+        self._check_memory(now)
         outcomes, _ = self._outcomes(self._memory.state(card_id), now)
         # The card likely to follow this one is read now too, so that the rating waits for no read.
         skip = {card_id, *(s.card_id for s in self._memory.siblings(card_id))}

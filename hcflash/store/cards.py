@@ -85,7 +85,7 @@ REVIEW_COLUMNS = (
 
 
 def review_row(r: Sequence[Any]) -> ReviewRow:
-    """A `ReviewRow` from the values `REVIEW_COLUMNS` selects (the queue's heads carry them too)."""
+    """A `ReviewRow` from the values `REVIEW_COLUMNS` selects."""
     change = CardChange(r[13], date_from_db(r[14]), r[15] or "") if r[13] else None  # type: ignore[arg-type]
     return ReviewRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _json_tuple(r[8]), _json_tuple(r[9]), r[10], r[11],
@@ -114,23 +114,18 @@ class CardTable(Table):
         rows = self._rows(f"SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.key = ?", [key])
         return card_from_row(rows[0]) if rows else None
 
+    _ONE_WITH_STATE = "FROM cards c JOIN decks d ON d.id = c.deck_id JOIN card_state s ON s.card_id = c.id WHERE c.id = ?"
+
     def with_state(self, card_id: int) -> tuple[StoredCard, CardState]:
-        """Both in one query: what the review screen needs for each card."""
-        rows = self._rows(
-            f"SELECT {CARD_COLUMNS}, s.* FROM cards c JOIN decks d ON d.id = c.deck_id "
-            "JOIN card_state s ON s.card_id = c.id WHERE c.id = ?",
-            [card_id],
-        )
+        """The whole card and its state in one query (the card's details)."""
+        rows = self._rows(f"SELECT {CARD_COLUMNS}, s.* {self._ONE_WITH_STATE}", [card_id])
         if not rows:
             raise StoreError(f"no card with id {card_id}")
         return card_from_row(rows[0]), state_from_row(rows[0])
 
     def for_review(self, card_id: int) -> ReviewRow:
-        rows = self._query(
-            f"SELECT {REVIEW_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id "
-            "JOIN card_state s ON s.card_id = c.id WHERE c.id = ?",
-            [card_id],
-        )
+        """What the review screen shows of a card, with its state, in one query."""
+        rows = self._query(f"SELECT {REVIEW_COLUMNS} {self._ONE_WITH_STATE}", [card_id])
         if not rows:
             raise StoreError(f"no card with id {card_id}")
         return review_row(rows[0])

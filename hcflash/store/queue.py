@@ -48,9 +48,8 @@ class QueueQueries(Table):
 
     # The review session's memory of the queue (`hcflash/queue_memory.py`) reads the heads of the
     # queues below: a card's burial is left for it to compare with the clock as the clock moves, so
-    # what it holds stays right all day. Ids only: a head read costs ~40 µs for 20 cards, where the
-    # review screen's columns for all 20 would cost ~100 µs more (measured at 10,000 cards), and
-    # would come in one lump every 20 cards.
+    # what it holds stays right all day. Each entry is only its order, its id and its burial; the
+    # review screen's columns are read for the one card about to be shown (`cards.for_review`).
 
     def due_head(
         self, state: str, due_before: datetime | None, decks: Sequence[str] | None, limit: int, exact: bool = False,
