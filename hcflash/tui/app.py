@@ -47,24 +47,38 @@ class HcflashApp(App[None]):
         self.sync_report = sync_report
         self.start_in_review = start_review or decks is not None
 
+    def get_default_screen(self) -> Screen:
+        """The session's first screen is the bottom of the stack, not pushed over a blank one:
+        one screen fewer to compose, style and lay out before the first card."""
+        screen: Screen
+        if self.start_in_review:
+            from hcflash.tui.screens.review import ReviewScreen
+
+            # The sync line goes above the card rather than in a notice that would cover it.
+            screen = ReviewScreen(self.start_decks, status=self._synced_line())
+        else:
+            from hcflash.tui.screens.home import HomeScreen
+
+            screen = HomeScreen()
+        # Textual gives every pushed or switched-in screen an empty result callback, which
+        # `switch_screen` removes when it replaces that screen; a default screen gets none, so
+        # replacing it (review → summary or deck list) would fail (Textualize/textual#2650).
+        screen._push_result_callback(screen, None)
+        return screen
+
     def on_mount(self) -> None:
         saved = self.service.settings.theme
         if saved and saved in self.available_themes:
             self.theme = saved
         self._keep_theme = True  # from now on a theme the learner picks is saved
-        synced = None
-        if self.sync_report is not None and not self.sync_report.nothing_changed:
-            synced = f"Decks synced: {self.sync_report.changes()}"
-        if self.start_in_review:
-            # Straight to the first card; the deck list is built only if the learner goes home. The
-            # sync line goes above the card rather than in a notice that would cover it.
-            self.start_review(self.start_decks, status=synced)
-        else:
-            from hcflash.tui.screens.home import HomeScreen
+        synced = self._synced_line()
+        if synced and not self.start_in_review:
+            self.notify(synced, markup=False)
 
-            self.push_screen(HomeScreen())
-            if synced:
-                self.notify(synced, markup=False)
+    def _synced_line(self) -> str | None:
+        if self.sync_report is None or self.sync_report.nothing_changed:
+            return None
+        return f"Decks synced: {self.sync_report.changes()}"
 
     def watch_theme(self, theme: str) -> None:
         """Keep the learner's theme (chosen in the command palette) for the next session."""
@@ -86,7 +100,7 @@ class HcflashApp(App[None]):
         """Back to the deck list, building it if the session started straight in review."""
         from hcflash.tui.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             self.switch_screen(HomeScreen())

@@ -195,3 +195,33 @@ async def test_settings_screen_saves_values_and_offers_the_optimizer(make_app, t
         await pilot.pause()
         assert "defaults" in str(app.screen.query_one("#optimizer").render())
         assert tui_service.settings.fsrs_parameters == ()
+
+
+async def test_a_session_started_in_review_opens_on_its_first_card_alone(make_app, tui_service):
+    """`hcflash review` opens on the card itself: the review screen is the bottom of the stack
+    (no blank screen under it) and its first frame already holds the question and the counts."""
+    expected = tui_service.next_card(None)
+    app = make_app(start_review=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and app.screen_stack == [screen]
+        assert screen.card.id == expected.id
+        counts = tui_service.queue_counts()
+        assert str(screen.query_one("#counts").render()).startswith(f"{counts.new} new · {counts.learning} learning")
+        assert not screen.query_one("#back").display and not screen.query_one("#source").display
+        await pilot.press("q")  # the review screen at the bottom gives way to the deck list
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
+
+
+async def test_a_session_started_in_review_with_nothing_due_goes_to_the_summary(make_app, tui_service):
+    card = tui_service.next_card(["Interop::Rules"])
+    tui_service.rate(card.id, 4)
+    assert tui_service.next_card(["Interop::Rules"]) is None
+    app = make_app(decks=["Interop::Rules"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.screen_stack == [app.screen]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

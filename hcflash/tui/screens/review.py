@@ -14,6 +14,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer, Rule, Static
 
 from hcflash.locations import bundled_decks_dir
@@ -52,6 +53,16 @@ def source_text(source: str) -> Text:
         position = match.end()
     text.append(plain_text(source[position:]))
     return text
+
+
+def _shown(widget: Widget, shown: bool) -> Widget:
+    """A widget as composed, displayed or not: set before mounting, it costs no restyle."""
+    widget.display = shown
+    return widget
+
+
+def _front_classes(card: ReviewCard | None) -> str:
+    return "cloze" if card is not None and card.kind == "cloze" else ""
 
 
 class ReviewScreen(HcflashScreen):
@@ -100,21 +111,25 @@ class ReviewScreen(HcflashScreen):
         self._change: ContentChange | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="counts")
-        yield Static(id="notice")
+        # The first card is read here and the widgets are built holding it, so that the first frame
+        # is the card: filling them after mounting restyles and lays the screen out again, and the
+        # Footer is composed once more, before the learner sees anything.
+        card = self.service.review_card(self.first_card) if self.first_card is not None else self.service.next_card(self.decks)
+        self._take(card)
+        notice = self._notice_text()
+        yield Static(self._counts_line(), id="counts")
+        yield _shown(Static(notice, id="notice"), bool(notice.plain))
         with VerticalScroll(id="card"):
-            yield CardMarkdown(id="front")
-            yield Rule(id="divider")
-            yield CardMarkdown(id="back")
-            yield Static(id="source")
-        yield RatingBar(id="ratings")
+            yield CardMarkdown(card.front if card else "", id="front", classes=_front_classes(card))
+            yield _shown(Rule(id="divider"), False)  # the back is rendered at the reveal, not before
+            yield _shown(CardMarkdown(id="back"), False)
+            yield _shown(Static(id="source"), False)
+        yield RatingBar(RatingBar.PROMPT, id="ratings")
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.first_card is not None:
-            self.show_card(self.service.review_card(self.first_card))
-        else:
-            self.show_next()
+        if self.card is None:
+            self.post_message(self.Finished(self.decks))
 
     @property
     def service(self) -> StudyService:
@@ -136,8 +151,7 @@ class ReviewScreen(HcflashScreen):
         self.show_card(card)
 
     def show_card(self, card: ReviewCard) -> None:
-        self.card = card
-        self.revealed = False
+        self._take(card)
         front = self.query_one("#front", CardMarkdown)
         front.show(card.front)
         front.display = True
@@ -145,19 +159,30 @@ class ReviewScreen(HcflashScreen):
         # The back is rendered at the reveal, not before: half the Markdown work per card.
         for widget_id in ("#divider", "#back", "#source"):
             self.query_one(widget_id).display = False
-        self._change = self.service.details.content_change(card.id) if card.edited_since_review else None
         self._show_notice()
         self.query_one(RatingBar).show_prompt()
         self._show_counts()
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 
+    def _take(self, card: ReviewCard | None) -> None:
+        """Make `card` the one on screen, on its question side."""
+        self.card = card
+        self.revealed = False
+        edited = card is not None and card.edited_since_review
+        self._change = self.service.details.content_change(card.id) if edited else None
+
     def _show_notice(self) -> None:
+        notice = self.query_one("#notice", Static)
+        text = self._notice_text()
+        notice.display = bool(text.plain)
+        notice.update(text)
+
+    def _notice_text(self) -> Text:
         """What the learner should know about this card: the start-up sync line, that the rule is
         upcoming, and that the card changed since they last studied it: a fact that changed (its
         reason and the old and new answer after the reveal) or an edit (the question's diff before
         the reveal, the answer's after it)."""
-        notice = self.query_one("#notice", Static)
         card = self.card
         text = Text()
         if self.status is not None:
@@ -182,8 +207,7 @@ class ReviewScreen(HcflashScreen):
                 style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
                 text.append(plain_text(line) + "\n", style=style)
         text.rstrip()
-        notice.display = bool(text.plain)
-        notice.update(text)
+        return text
 
     def _source_text(self, card: ReviewCard) -> Text:
         text = Text()
@@ -197,6 +221,9 @@ class ReviewScreen(HcflashScreen):
         return text
 
     def _show_counts(self) -> None:
+        self.query_one("#counts", Static).update(self._counts_line())
+
+    def _counts_line(self) -> Text:
         counts = self.service.queue_counts(self.decks)
         deck = plain_text(self.card.deck) if self.card else ""
         custom = self.service.review.custom
@@ -209,7 +236,7 @@ class ReviewScreen(HcflashScreen):
                 (f"{counts.review}", "bold green"), " due",
                 ("   " + deck, "dim"),
             )
-        self.query_one("#counts", Static).update(line)
+        return line
 
     def action_reveal(self) -> None:
         if self.card is None or self.revealed:

@@ -11,8 +11,10 @@ _STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
 
 
 class RatingBar(Static):
+    PROMPT = Text.assemble(("Space", "bold"), " show answer")
+
     def show_prompt(self) -> None:
-        self.update(Text.assemble(("Space", "bold"), " show answer"))
+        self.update(self.PROMPT)
 
     def show_cram(self) -> None:
         """A cram session changes no schedule: the keys say what they do instead of intervals."""
