@@ -21,7 +21,6 @@ from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
 from hcflash.locations import deck_files, find_deck_files
 from hcflash.records import CardContent, DeckFile, SyncReport
 from hcflash.store import FileRecord
-from hcflash.sync import SyncPlan, plan_sync
 
 if TYPE_CHECKING:
     from hcflash.service import StudyService
@@ -152,10 +151,14 @@ class DeckSync:
         if not scan.parsed and not removed:
             # Nothing edited: skip loading every stored card (the no-op sync must be near-instant).
             if scan.touched:
+                from hcflash.sync import SyncPlan  # the planner loads only when a deck changed
+
                 store.sync.apply(SyncPlan(), scan.touched, [], {}, now, today)
             if expired:
                 self.col.limits.forget()
             return SyncReport(unchanged=store.cards.count(), files_skipped=scan.skipped, expired=expired)
+        from hcflash.sync import plan_sync
+
         contents: list[CardContent] = []
         descriptions: dict[str, str] = {}
         for item in scan.parsed:

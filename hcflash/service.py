@@ -21,24 +21,7 @@ from hcflash.deck_sync import DeckSync
 from hcflash.errors import ConfigError
 from hcflash.limits import ROOT, DailyLimits
 from hcflash.locations import bundled_decks_dir, env_deck_dirs
-from hcflash.records import (
-    AnkiSyncReport,
-    BrowseRow,
-    CardInfo,
-    CustomStudy,
-    DeckChange,
-    DeckCounts,
-    DoctorReport,
-    ExportSummary,
-    FlagRow,
-    ImportReport,
-    Preview,
-    QueueCounts,
-    ReviewCard,
-    ReviewEntry,
-    SessionSummary,
-    SyncReport,
-)
+from hcflash.records import CustomStudy
 from hcflash.review import ReviewSession
 from hcflash.settings import Settings, add_today, apply_setting
 from hcflash.store import Store
@@ -50,6 +33,23 @@ if TYPE_CHECKING:
     from hcflash.maintenance import Maintenance
     from hcflash.optimize import FitResult, RetentionOutcome
     from hcflash.parameters import ParameterFitting
+    from hcflash.records import (
+        AnkiSyncReport,
+        BrowseRow,
+        CardInfo,
+        DeckChange,
+        DeckCounts,
+        DoctorReport,
+        ExportSummary,
+        FlagRow,
+        ImportReport,
+        Preview,
+        QueueCounts,
+        ReviewCard,
+        ReviewEntry,
+        SessionSummary,
+        SyncReport,
+    )
     from hcflash.stats import Stats
 
 

@@ -1,7 +1,8 @@
 """What a review session loads before its first card: only what the first card needs (issue 17).
 
 The learner waits for every module imported before the card appears, so the nouns a review never
-touches (Anki, backups and doctor, stats, browse, the optimizer) load on first use, and sqlite-utils
+touches (Anki, backups and doctor, stats, browse, the optimizer; the records and store tables only
+they use; the deck parser and sync planner when no deck changed) load on first use, and sqlite-utils
 (with click, dateutil and pluggy's scan of every installed package) only when a store has a schema
 step to apply."""
 
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hcflash.service import StudyService
 from hcflash.store import Store
 from hcflash.store.schema import STEP_NAMES, applied_steps
 
@@ -36,7 +38,9 @@ async def first_card():
 
 asyncio.run(first_card())
 unneeded = ('sqlite_utils', 'click', 'dateutil', 'pluggy', 'anki', 'hcflash.anki.bridge', 'hcflash.maintenance',
-            'hcflash.stats', 'hcflash.browse', 'hcflash.parameters', 'hcflash.optimize', 'hcflash.cli')
+            'hcflash.stats', 'hcflash.browse', 'hcflash.parameters', 'hcflash.optimize', 'hcflash.cli',
+            'hcflash.sync', 'hcflash.deck', 'hcflash.records.anki', 'hcflash.records.reports', 'hcflash.store.anki_sync',
+            'hcflash.store.export_reads', 'hcflash.store.flags')
 print(' '.join(m for m in unneeded if m in sys.modules) or 'none')
 """
 
@@ -44,7 +48,8 @@ print(' '.join(m for m in unneeded if m in sys.modules) or 'none')
 def test_the_first_card_appears_without_what_it_does_not_need(tmp_path, deck_dir):
     write_deck(deck_dir, "a.md", basic_cards("a", 3))
     db = tmp_path / "store.db"
-    Store.open(db).close()  # an existing, up-to-date store, as on every day after the first
+    with Store.open(db) as store:  # an existing, up-to-date store, as on every day after the first
+        StudyService(store, [deck_dir]).sync()
     result = subprocess.run(
         [sys.executable, "-c", FIRST_CARD, str(db), str(deck_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )

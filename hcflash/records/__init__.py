@@ -2,37 +2,91 @@
 
 They hold data only. Deciding functions live beside the noun they decide about (`cards`, `queue`,
 `schedule`, `sync`); the store turns rows into these records and back.
+
+The names below load on first use (PEP 562), each from the module that holds it: a review session
+needs the card and study records, not the Anki or command reports, and at ≈0.5 ms a frozen
+dataclass, importing all of them would cost the first card ≈20 ms.
 """
 
-from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
-from hcflash.records.card import (
-    MAX_ANSWER_MS,
-    RATING_NAMES,
-    CardContent,
-    CardKind,
-    CardState,
-    LoggedRating,
-    ReviewEntry,
-    ReviewStamp,
-    StateName,
-    StoredCard,
-    provenance_key,
-)
-from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
-from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportSummary, FlagRow, ImportReport, SyncReport
-from hcflash.records.study import (
-    BrowseRow,
-    CardInfo,
-    ContentChange,
-    CustomStudy,
-    DeckCounts,
-    DeckRow,
-    Preview,
-    QueueCounts,
-    ReviewCard,
-    SessionSummary,
-    UndoStep,
-)
+from __future__ import annotations
+
+from importlib import import_module
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
+    from hcflash.records.card import (
+        MAX_ANSWER_MS,
+        RATING_NAMES,
+        CardContent,
+        CardKind,
+        CardState,
+        LoggedRating,
+        ReviewEntry,
+        ReviewStamp,
+        StateName,
+        StoredCard,
+        provenance_key,
+    )
+    from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
+    from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportSummary, FlagRow, ImportReport
+    from hcflash.records.study import (
+        BrowseRow,
+        CardInfo,
+        ContentChange,
+        CustomStudy,
+        DeckCounts,
+        DeckRow,
+        Preview,
+        QueueCounts,
+        ReviewCard,
+        SessionSummary,
+        UndoStep,
+    )
+    from hcflash.records.sync import SyncReport
+
+_EXPORTS = {
+    "AnkiCollectionLink": "hcflash.records.anki",
+    "AnkiNoteLink": "hcflash.records.anki",
+    "AnkiSyncReport": "hcflash.records.reports",
+    "BrowseRow": "hcflash.records.study",
+    "CardChange": "hcflash.records.deck",
+    "CardContent": "hcflash.records.card",
+    "CardInfo": "hcflash.records.study",
+    "CardKind": "hcflash.records.card",
+    "CardState": "hcflash.records.card",
+    "ChangeKind": "hcflash.records.deck",
+    "ContentChange": "hcflash.records.study",
+    "CustomStudy": "hcflash.records.study",
+    "DeckChange": "hcflash.records.reports",
+    "DeckCounts": "hcflash.records.study",
+    "DeckFile": "hcflash.records.deck",
+    "DeckHeader": "hcflash.records.deck",
+    "DeckRow": "hcflash.records.study",
+    "DoctorReport": "hcflash.records.reports",
+    "ExportSummary": "hcflash.records.reports",
+    "FlagRow": "hcflash.records.reports",
+    "ImportReport": "hcflash.records.reports",
+    "LoggedRating": "hcflash.records.card",
+    "MAX_ANSWER_MS": "hcflash.records.card",
+    "Note": "hcflash.records.deck",
+    "Preview": "hcflash.records.study",
+    "QueueCounts": "hcflash.records.study",
+    "RATING_NAMES": "hcflash.records.card",
+    "ReviewCard": "hcflash.records.study",
+    "ReviewEntry": "hcflash.records.card",
+    "ReviewStamp": "hcflash.records.card",
+    "SessionSummary": "hcflash.records.study",
+    "SpecRef": "hcflash.records.deck",
+    "StateName": "hcflash.records.card",
+    "StoreSyncWrites": "hcflash.records.anki",
+    "StoredCard": "hcflash.records.card",
+    "SyncReport": "hcflash.records.sync",
+    "UndoStep": "hcflash.records.study",
+    "provenance_key": "hcflash.records.card",
+}
 
 __all__ = [
     "MAX_ANSWER_MS",
@@ -74,3 +128,11 @@ __all__ = [
     "provenance_key",
     "SyncReport",
 ]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the named module holds
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'hcflash.records' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # the next lookup is a plain module attribute
+    return value

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from hcflash.records import DeckChange
 from hcflash.store.base import Table
 from hcflash.store.timecodec import date_from_db, date_to_db, from_db, to_db
+
+if TYPE_CHECKING:
+    from hcflash.records import DeckChange
 
 
 class ChangeLog(Table):
@@ -27,6 +30,8 @@ class ChangeLog(Table):
 
     def since(self, moment: datetime) -> list[DeckChange]:
         """Every change synced at or after a moment, grouped by kind in the order the deck files give."""
+        from hcflash.records import DeckChange  # the command reports load when read, not with every store
+
         rows = self._rows(
             "SELECT x.card_id, c.key, d.name AS deck, c.question, x.kind, x.reason, x.changed_on, x.synced_at, c.sources, "
             "c.file, c.line, x.previous_answer, c.answer FROM deck_changes x JOIN cards c ON c.id = x.card_id "

@@ -9,17 +9,16 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hcflash.backups import backup_path
 from hcflash.errors import StoreError
-from hcflash.store.anki_sync import AnkiSyncTable
 from hcflash.store.base import StoreDamaged, StoreDB, raise_store_failure, readonly_uri, store_failure, transaction
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
 from hcflash.store.copies import check_file, write_checked_copy
-from hcflash.store.export_reads import ExportReads
-from hcflash.store.flags import FlagTable
 from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
@@ -29,6 +28,11 @@ from hcflash.store.settings import SettingsTable
 from hcflash.store.states import StateTable
 from hcflash.store.sync_writes import SyncWriter
 from hcflash.store.wal import AUTOCHECKPOINT_FRAMES
+
+if TYPE_CHECKING:
+    from hcflash.store.anki_sync import AnkiSyncTable
+    from hcflash.store.export_reads import ExportReads
+    from hcflash.store.flags import FlagTable
 
 SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 
@@ -46,11 +50,28 @@ class Store:
         self.cards = CardTable(db, path)
         self.queue = QueueQueries(db, path)
         self.log = ReviewLog(db, path, self.states)
-        self.flags = FlagTable(db, path)
         self.html = HtmlCache(db, path)
-        self.export = ExportReads(db, path)
         self.integrity = IntegrityChecks(db, path)
-        self.anki = AnkiSyncTable(db, path, self.log, self.states)
+
+    # The groups no review touches are built on first use: a session starts without importing them.
+
+    @cached_property
+    def flags(self) -> FlagTable:
+        from hcflash.store.flags import FlagTable
+
+        return FlagTable(self.db, self.path)
+
+    @cached_property
+    def export(self) -> ExportReads:
+        from hcflash.store.export_reads import ExportReads
+
+        return ExportReads(self.db, self.path)
+
+    @cached_property
+    def anki(self) -> AnkiSyncTable:
+        from hcflash.store.anki_sync import AnkiSyncTable
+
+        return AnkiSyncTable(self.db, self.path, self.log, self.states)
 
     @classmethod
     def open(cls, path: Path, create_folder: bool = True) -> Store:

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hcflash.cards import sibling_rank
 from hcflash.records import CardChange, CardContent, SpecRef, provenance_key
@@ -16,7 +16,9 @@ from hcflash.store.base import StoreDB, Table
 from hcflash.store.changes import ChangeLog
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import date_from_db, date_to_db, to_db
-from hcflash.sync import KnownCard, SyncPlan
+
+if TYPE_CHECKING:  # the planner loads only when a deck changed: a no-op sync starts sessions
+    from hcflash.sync import KnownCard, SyncPlan
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class SyncWriter(Table):
         card when both are None. This read is most of an edit-one-card sync's time, so rows come as
         tuples, and the tags and provenance lines most cards share with many others (a deck's tags,
         one Verified: date) are decoded once per distinct stored text, not once per card."""
+        from hcflash.sync import KnownCard
+
         sql = (
             "SELECT c.id, c.key, d.name, c.file, c.line, c.content_hash, c.tags, c.retired_at, c.retire_reason, "
             "c.verified, c.specs, c.valid_from, c.valid_until, c.change_kind, c.change_on, c.change_reason "
