@@ -204,3 +204,41 @@ def test_deck_files_are_known_by_their_real_paths_through_links(tmp_path):
         }
         again = service.sync()
         assert again.nothing_changed and again.files_skipped == 2
+
+
+def test_a_store_from_before_prefix_search_gets_it_and_it_stays_current(tmp_path, deck_dir, clock):
+    """m009 rebuilds the search index with prefix indexes. A store written before it must search
+    as it did, and the index must follow later syncs: the triggers that feed it name the table
+    that was dropped and created again."""
+    from hcflash.service import StudyService
+
+    path = write_deck(deck_dir, "a.md", basic_cards("a", 3).replace("Question 2?", "Question 2 about zebrafish?"))
+    db = tmp_path / "old.db"
+    with Store.open(db) as store:
+        StudyService(store, [deck_dir], clock=clock).sync()
+    conn = sqlite3.connect(db)  # back to the schema before m009
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm009_live_count_and_prefix_search'")
+    conn.execute("DROP INDEX idx_cards_live")
+    conn.execute("DROP TABLE cards_fts")
+    conn.execute("CREATE VIRTUAL TABLE cards_fts USING FTS5(question, answer, sources, tags, tokenize='porter', content='cards')")
+    conn.execute("INSERT INTO cards_fts(cards_fts) VALUES ('rebuild')")
+    conn.commit()
+    conn.close()
+
+    with Store.open(db) as store:
+        options = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'cards_fts'").fetchone()[0]
+        assert "prefix='1 2 3 4'" in options
+        service = StudyService(store, [deck_dir], clock=clock)
+        assert [r.key for r in service.browse("z")] == ["a-q2"]  # a one-letter prefix, from the prefix index
+        assert [r.key for r in service.browse("zebrafis")] == ["a-q2"]  # a longer one, from the terms
+        assert len(service.browse("Quest")) == 3
+
+        path.write_text(path.read_text().replace("zebrafish", "axolotl").replace("Question 3?", "Question 3 on zebras?"))
+        report = service.sync()
+        assert report.changed == 2
+        assert [r.key for r in service.browse("zebr")] == ["a-q3"]  # the edit reached the index
+        assert [r.key for r in service.browse("axo")] == ["a-q2"]
+        path.write_text(basic_cards("a", 1))
+        report = service.sync()
+        assert report.retired == 2 and service.sync().unchanged == 1  # the live count
+        assert service.browse("zebr") == []  # a retired card leaves the browser
