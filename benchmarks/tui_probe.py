@@ -25,6 +25,23 @@ async def hcflash_first_card(db: str, decks: str) -> None:
             await pilot.pause(0.001)
 
 
+async def review_command_first_card(db: str, decks: str) -> None:
+    """`hcflash review` as the command runs it: the command line imported, then the checks every
+    writing command makes before it writes (settings, SQLite's quick check, the day's backup, the
+    clock), the sync, and the app."""
+    from pathlib import Path
+
+    import hcflash.cli  # noqa: F401 - what the `hcflash` entry point imports before any command
+    from hcflash.cli.app import Session
+    from hcflash.tui.app import HcflashApp
+
+    service = Session(Path(db), (Path(decks),)).service()
+    app = HcflashApp(service, sync_report=service.sync(), start_review=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while getattr(app.screen, "card", None) is None:
+            await pilot.pause(0.001)
+
+
 async def bare_line() -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
@@ -62,6 +79,8 @@ def main() -> None:
     mode = sys.argv[1]
     if mode == "hcflash":
         asyncio.run(hcflash_first_card(sys.argv[2], sys.argv[3]))
+    elif mode == "command":
+        asyncio.run(review_command_first_card(sys.argv[2], sys.argv[3]))
     elif mode == "markdown":
         asyncio.run(markdown_card())
     else:

@@ -54,14 +54,20 @@ class Maintenance:
             return None
         return self.backup("daily")
 
-    def ensure_sound(self) -> None:
-        """Refuse to write to a store that fails SQLite's quick check (see QUICK_CHECK_MAX_BYTES)."""
+    def ensure_sound(self, beside: bool = False) -> None:
+        """Refuse to write to a store that fails SQLite's quick check (see QUICK_CHECK_MAX_BYTES).
+
+        `beside`: check on a thread of its own while the caller goes on (a review session showing
+        its first card), the store's first write waiting for the verdict; otherwise check now."""
         store = self.col.store
         try:
             size = store.path.stat().st_size
         except OSError:
             return
         if size > QUICK_CHECK_MAX_BYTES:
+            return
+        if beside:
+            store.check_before_writes()
             return
         problems = store.quick_check()
         if problems:

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -108,6 +109,56 @@ def test_commands_refuse_to_write_to_a_damaged_store_and_name_the_good_backup(tm
         assert "the store is damaged" in result.output and f"hcflash restore {good}" in result.output
         assert "Traceback" not in result.output
     assert review_count(db) == before  # no rating was written
+
+
+def test_a_review_session_starts_beside_the_quick_check_and_its_first_write_waits_for_it(tmp_path, deck_dir, monkeypatch):
+    """The TUI's start (`Session.service(interactive=True)`): reads go on while the check runs on
+    its own thread; the first rating is written only once the check has passed."""
+    from hcflash.store import soundness
+
+    db = tmp_path / "s.db"
+    studied_store(db, deck_dir, ratings=1)
+    release, finished = threading.Event(), []
+    checked = soundness.quick_check
+
+    def slow_check(conn, path):
+        release.wait(10)
+        problems = checked(conn, path)
+        finished.append(problems)
+        return problems
+
+    monkeypatch.setattr(soundness, "quick_check", slow_check)
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=FakeClock())
+        service.maintenance.ensure_sound(beside=True)
+        assert service.sync().nothing_changed  # a sync with nothing to change writes nothing: it does not wait
+        card = service.next_card()
+        service.preview(card.id)
+        assert finished == [] and store.db.gate is not None  # the first card is up, the check still running
+        threading.Timer(0.2, release.set).start()
+        service.rate(card.id, 3)
+        assert finished == [[]]  # the rating waited for the check, which found nothing
+        assert store.db.gate is None  # and later writes no longer ask
+    assert review_count(db) == 2
+
+
+def test_a_damaged_store_found_beside_a_session_refuses_its_first_write(tmp_path, deck_dir):
+    db = tmp_path / "s.db"
+    studied_store(db, deck_dir)
+    with Store.open(db) as store:
+        good = StudyService(store, [deck_dir], clock=FakeClock()).backup()
+    before = review_count(db)
+    damage_index_page(db, "idx_flags_card")  # a page no review reads or writes: only the check finds it
+    with Store.open(db) as store:
+        service = StudyService(store, [deck_dir], clock=FakeClock())
+        service.maintenance.ensure_sound(beside=True)
+        card = service.next_card()  # reads still answer
+        service.preview(card.id)
+        for _ in range(2):  # refused, and refused again: the gate stays shut
+            with pytest.raises(StoreError, match="(?s)the store is damaged .*nothing was written") as refused:
+                service.rate(card.id, 3)
+            assert f"hcflash restore {good}" in str(refused.value)
+    assert review_count(db) == before  # nothing was written
 
 
 @pytest.mark.parametrize("flag", [[], ["--check-only"]])

@@ -27,13 +27,15 @@ class Session:
         self.deck_dirs = decks
         self._service: Any = None
 
-    def service(self, *, checks: bool = True, repairing_settings: bool = False) -> Any:
+    def service(self, *, checks: bool = True, repairing_settings: bool = False, interactive: bool = False) -> Any:
         """The StudyService over the store, opened on first use.
 
         Before any command writes: stored settings must be valid (except for `config`, which
         repairs them), the store must pass SQLite's quick check, the day's backup is taken (and
         checked), and reviews dated in the future by a clock that ran ahead are brought back to
-        now, with a notice. `checks` False skips all of it, for the doctor."""
+        now, with a notice. `checks` False skips all of it, for the doctor. `interactive` (the
+        TUI): the quick check runs beside the start and the first write waits for it, so the
+        learner does not wait for it to see the first card."""
         if self._service is None:
             from hcflash.errors import ConfigError
             from hcflash.locations import default_data_dir
@@ -47,7 +49,7 @@ class Session:
                 problems = self._service.settings_problems()
                 if problems and not repairing_settings:
                     raise ConfigError(problems[0])
-                self._service.maintenance.ensure_sound()
+                self._service.maintenance.ensure_sound(beside=interactive)
                 self._service.daily_backup()
                 moved = self._service.maintenance.clamp_future_reviews()
                 if moved:

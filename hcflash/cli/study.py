@@ -99,7 +99,8 @@ def review(
     """
     from hcflash.errors import ConfigError
 
-    service = session.service()
+    tui = not plain and sys.stdin.isatty() and sys.stdout.isatty()
+    service = session.service(interactive=tui)
     report = service.sync()
     decks = [deck] if deck else None
     if deck and not any(d.name == deck for d in service.deck_counts()):
@@ -115,7 +116,7 @@ def review(
         if not service.study_more(deck, kind, amount, tag):
             click.echo("Nothing to study that way: no cards match.")
             return
-    if plain or not sys.stdin.isatty() or not sys.stdout.isatty():
+    if not tui:
         from hcflash.plain_review import run_plain_review
 
         run_plain_review(service, decks, report)

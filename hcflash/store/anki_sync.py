@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
-from hcflash.store.base import StoreDB, Table, transaction
+from hcflash.store.base import StoreDB, Table
 from hcflash.store.codec import from_db, to_db
 from hcflash.store.log import ReviewLog
 from hcflash.store.states import StateTable
@@ -30,7 +30,7 @@ class AnkiSyncTable(Table):
         """One transaction for a whole sync, with the write lock taken first: what the sync reads is
         what it writes over (no rating from another process slips in between), and a failure anywhere
         inside rolls everything back. A sync that writes nothing commits nothing."""
-        with transaction(self.db.conn, self.path):
+        with self.db.write(self.path):
             yield
 
     def collection(self, sync_id: str) -> AnkiCollectionLink | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +125,22 @@ class StoreDB:
     imports click, dateutil and pluggy and scans every installed package's entry points for
     plugins, which cost ~50 ms before the first card of every session."""
 
-    __slots__ = ("conn",)
+    __slots__ = ("conn", "gate")
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # What must pass before this connection's first write: a quick check still running on a
+        # thread of its own (`store/soundness.py`), or None. It raises to refuse the write.
+        self.gate: Callable[[], None] | None = None
         # As sqlite-utils' Database sets it: a REPLACE that deletes a card fires the search triggers.
         conn.execute("PRAGMA recursive_triggers = on")
+
+    def write(self, path: Path) -> AbstractContextManager[None]:
+        """One write transaction (`transaction`), once the gate, if there is one, has let it through.
+        Every write of the store's table groups comes through here."""
+        if self.gate is not None:
+            self.gate()
+        return transaction(self.conn, path)
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
         return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
@@ -153,9 +163,9 @@ class Table:
         self.db = db
         self.path = path
 
-    def _write(self):  # noqa: ANN202 - a context manager
+    def _write(self) -> AbstractContextManager[None]:
         """One transaction; a busy, full, read-only or damaged store becomes a StoreError and changes nothing."""
-        return transaction(self.db.conn, self.path)
+        return self.db.write(self.path)
 
     # Reads go straight to the sqlite3 connection: the review loop runs a handful of them per card
     # and sqlite-utils' query wrapper costs more than the queries. Writes go through _write().

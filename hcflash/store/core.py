@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from hcflash.backups import backup_path
 from hcflash.errors import StoreError
-from hcflash.store.base import StoreDamaged, StoreDB, raise_store_failure, readonly_uri, store_failure, transaction
+from hcflash.store.base import StoreDB, raise_store_failure, readonly_uri
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
 from hcflash.store.copies import check_file, write_checked_copy
@@ -25,6 +25,7 @@ from hcflash.store.log import ReviewLog
 from hcflash.store.queue import QueueQueries
 from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps, unknown_steps
 from hcflash.store.settings import SettingsTable
+from hcflash.store.soundness import CheckBeforeWrites, quick_check
 from hcflash.store.states import StateTable
 from hcflash.store.sync_writes import SyncWriter
 from hcflash.store.wal import AUTOCHECKPOINT_FRAMES
@@ -164,13 +165,11 @@ class Store:
 
     def quick_check(self) -> list[str]:
         """SQLite's quick check (structure, without comparing every index entry); empty when sound."""
-        try:
-            return [r[0] for r in self.db.conn.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
-        except sqlite3.Error as exc:
-            if isinstance(store_failure(self.path, exc), StoreDamaged):
-                return [str(exc)]
-            raise_store_failure(self.path, exc)
-            raise
+        return quick_check(self.db.conn, self.path)
+
+    def check_before_writes(self) -> None:
+        """Start the quick check beside whatever comes next; the first write waits for it (`soundness.py`)."""
+        CheckBeforeWrites(self.db, self.path)
 
     def page_size(self) -> int:
         return int(self.db.conn.execute("PRAGMA page_size").fetchone()[0])
@@ -209,7 +208,7 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        with transaction(self.db.conn, self.path):
+        with self.db.write(self.path):
             yield
 
     def backup_to(self, target: Path) -> Path:

@@ -10,7 +10,7 @@ from typing import Any
 
 from hcflash.errors import StoreError
 from hcflash.records import CardState, LoggedRating, ReviewEntry, ReviewStamp
-from hcflash.store.base import Stamp, StoreDB, Table, deck_filter, transaction
+from hcflash.store.base import Stamp, StoreDB, Table, deck_filter
 from hcflash.store.codec import EncodedRating, encode_ratings, snapshot, state_from_row, state_row
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import from_db, to_db
@@ -49,7 +49,7 @@ class ReviewLog(Table):
         values = encoded.after_values
         # The rating's time is the new state's last review (as STATE_COLUMNS places it), nearly always.
         reviewed_text = values[6] if reviewed_at is after.last_review else to_db(reviewed_at)
-        with transaction(conn, self.path):
+        with self.db.write(self.path):
             if unchanged_since is not None:
                 stamp = self.db.stamp()
                 if stamp != unchanged_since:

@@ -177,11 +177,11 @@ class SyncWriter(Table):
         """Retire the active cards whose validity window closed before `today` (history kept);
         returns how many. Runs on every sync, so a window closes on its day even if no file changed."""
         stamp = to_db(now)
+        closed = "SELECT id, valid_until FROM cards WHERE valid_until IS NOT NULL AND valid_until < ? AND retired_at IS NULL"
+        if not self._query(closed, [today.isoformat()]):
+            return 0  # the usual case takes no write lock: a session's start writes nothing
         with self._write():
-            rows = self.db.execute(
-                "SELECT id, valid_until FROM cards WHERE valid_until IS NOT NULL AND valid_until < ? AND retired_at IS NULL",
-                [today.isoformat()],
-            ).fetchall()
+            rows = self.db.execute(closed, [today.isoformat()]).fetchall()  # again, under the lock
             for card_id, until in rows:
                 self.db.execute("UPDATE cards SET retired_at = ?, retire_reason = 'expired' WHERE id = ?", [stamp, card_id])
                 self._changes.add(card_id, "expired", stamp, reason=f"valid until {until}")  # type: ignore[arg-type]

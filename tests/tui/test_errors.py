@@ -72,3 +72,36 @@ async def test_optimize_on_a_busy_store_shows_a_notice_and_keeps_the_parameters(
         assert any("busy in another hcflash process" in n for n in notices(app))
         assert isinstance(app.screen, SettingsScreen)
         assert tui_service.settings.fsrs_parameters == ()
+
+
+async def test_a_store_damaged_where_no_review_reads_shows_its_first_card_and_refuses_the_rating(tmp_path, deck_dir):
+    """`hcflash review` on a store its quick check fails: the check runs beside the start, so the
+    first card is shown, and the first rating is refused with the restore advice; nothing is written."""
+    from hcflash.cli.app import Session
+    from hcflash.service import StudyService
+    from hcflash.store import Store
+    from hcflash.tui.app import HcflashApp
+
+    from ..test_backups import damage_index_page, review_count, studied_store
+
+    db = tmp_path / "s.db"
+    studied_store(db, deck_dir)
+    with Store.open(db) as store:
+        StudyService(store, [deck_dir]).daily_backup()  # today's backup is taken: the start checks nothing else
+    before = review_count(db)
+    damage_index_page(db, "idx_flags_card")
+    session = Session(db, (deck_dir,))
+    service = session.service(interactive=True)
+    try:
+        app = HcflashApp(service, sync_report=service.sync(), start_review=True)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause()
+            card = app.screen.card
+            assert card is not None and str(app.screen.query_one("#front").source).startswith("Question")
+            await pilot.press("space", "3")
+            await pilot.pause()
+            assert any("the store is damaged" in n and "hcflash restore" in n for n in notices(app))
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card.id == card.id  # the card stays
+    finally:
+        session.close()
+    assert review_count(db) == before
