@@ -35,7 +35,7 @@ async def review_command_first_card(db: str, decks: str) -> None:
     from hcflash.cli.app import Session
     from hcflash.tui.app import HcflashApp
 
-    service = Session(Path(db), (Path(decks),)).service()
+    service = Session(Path(db), (Path(decks),)).service(interactive=True)  # a terminal: the TUI, not --plain
     app = HcflashApp(service, sync_report=service.sync(), start_review=True)
     async with app.run_test(size=(80, 24)) as pilot:
         while getattr(app.screen, "card", None) is None:

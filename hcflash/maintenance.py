@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from hcflash.backups import CLOCK_TOLERANCE, backed_up_today, backup_path, prune
 from hcflash.errors import StoreError
-from hcflash.records import CardState, DoctorReport
+from hcflash.records import CardState
 from hcflash.settings import Settings
 from hcflash.store import Store
 from hcflash.store.base import StoreDamaged, damage_advice
 from hcflash.store.copies import build_restored_copy, probe_store, replace_store_file
 
 if TYPE_CHECKING:
+    from hcflash.records import DoctorReport
     from hcflash.service import StudyService
 
 # A store up to this size is quick-checked whenever a command opens it for writing (about 60 ms at
@@ -105,6 +106,8 @@ class Maintenance:
     def doctor(self, fix: bool = True) -> DoctorReport:
         """Integrity check, orphan rows, and card states that disagree with their review log. A store
         that fails the integrity check is reported, with the backup to restore, and not touched."""
+        from hcflash.records import DoctorReport  # the command reports load when a command reports
+
         store = self.col.store
         problems = store.integrity.problems()
         if problems:

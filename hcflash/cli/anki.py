@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hcflash.cli.app import Session, handles_errors, main
-from hcflash.records import AnkiSyncReport
+
+if TYPE_CHECKING:
+    from hcflash.records import AnkiSyncReport
 
 
 @main.group("export")
