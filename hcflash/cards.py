@@ -6,7 +6,6 @@ cloze number; each card's key is derived from the note id so it is stable across
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -110,6 +109,8 @@ def malformed_cloze(text: str) -> str | None:
 
 def content_hash(question: str, answer: str, sources: tuple[str, ...]) -> str:
     """Hash of what the learner reads; a change here is an edit worth telling them about."""
+    import hashlib  # cards are hashed when a deck is parsed, never before a review's first card
+
     payload = json.dumps([question, answer, list(sources)], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 

@@ -7,7 +7,6 @@ the store is touched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,6 +75,8 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
             except OSError as exc:
                 scan.issues.append(DeckIssue(UNREADABLE, f"cannot read file: {exc.strerror or exc}", path, 1))
                 continue
+            import hashlib  # only for a file whose size or time moved
+
             digest = hashlib.sha256(data).hexdigest()
             record = FileRecord(key, digest, stat.st_size, stat.st_mtime_ns)
             if known and known.content_hash == digest:

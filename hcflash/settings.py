@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hcflash.errors import ConfigError
 
@@ -50,6 +49,8 @@ class Settings:
     def tz(self) -> tzinfo | None:
         if not self.timezone:
             return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a zone set: most learners use the machine's
+
         try:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -222,6 +223,8 @@ def _bool(text: str) -> bool:
 def _zone_ok(text: str) -> bool:
     if not text:
         return True
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):
