@@ -25,6 +25,9 @@ STALE_PARTIAL_SECONDS = 600  # a temporary copy older than this belongs to a bac
 
 @dataclass(frozen=True)
 class BackupFile:
+    """A backup found in the folder, with the time and label its name carries (the name, not the
+    file's mtime, which a copy would change)."""
+
     path: Path
     taken: datetime
     label: str

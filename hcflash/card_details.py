@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hcflash.records import CardInfo, ContentChange
+from hcflash.records import ContentChange
 
 if TYPE_CHECKING:
+    from hcflash.records import CardInfo
     from hcflash.service import StudyService
 
 
@@ -37,6 +38,7 @@ class CardDetails:
 
     def card_info(self, card_id: int) -> CardInfo:
         from hcflash import schedule  # fsrs loads on first use: start-up stays short
+        from hcflash.records import CardInfo  # the other screens' records load with those screens, not before the first card
 
         card, state = self.col.store.cards.with_state(card_id)
         scheduler = schedule.make_scheduler(self.col.settings)

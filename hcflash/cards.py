@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hcflash.records import CardContent, CardKind, DeckHeader, Note
+from hcflash.records import CardContent, CardKind
+
+if TYPE_CHECKING:  # a parsed deck's records load with the parser, not before a review's first card
+    from hcflash.records import DeckHeader, Note
 
 MAX_CLOZE_NUMBER = 999  # Anki numbers cards by cloze; a huge number is a typo (and overflows SQLite)
 _BRACES_RE = re.compile(r"\{\{|\}\}")

@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from hcflash.limits import parent_of, within
-from hcflash.records import DeckCounts
 from hcflash.text_safety import plain_text
 
 if TYPE_CHECKING:
+    from hcflash.records import DeckCounts
     from hcflash.service import StudyService
 
 
@@ -27,6 +27,8 @@ class DeckList:
         """Every deck and its parents in tree order. Like Anki's v3 deck list, each deck shows what
         studying it would give today: its own cards plus its sub-decks', each capped by that deck's
         remaining limits (the limits of decks above it do not apply when it is selected)."""
+        from hcflash.records import DeckCounts  # the other screens' records load with those screens, not before the first card
+
         limits, now = self.col.limits, self.col.now()
         day_start, day_end = limits.day_bounds(now)
         learn_until = now + timedelta(minutes=self.col.settings.learn_ahead_minutes)

@@ -18,15 +18,18 @@ from hcflash.cards import expand_note
 from hcflash.errors import ConfigError, DeckError
 from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
 from hcflash.locations import deck_files, find_deck_files
-from hcflash.records import CardContent, DeckFile, SyncReport
+from hcflash.records import CardContent, SyncReport
 from hcflash.store import FileRecord
 
 if TYPE_CHECKING:
+    from hcflash.records import DeckFile
     from hcflash.service import StudyService
 
 
 @dataclass(frozen=True)
 class ParsedFile:
+    """A deck file that changed, with what sync will record of it once the whole sync succeeds."""
+
     record: FileRecord
     deck: DeckFile
 

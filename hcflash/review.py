@@ -25,13 +25,13 @@ from hcflash.records import (
     QueueCounts,
     ReviewCard,
     ReviewEntry,
-    SessionSummary,
     UndoStep,
 )
 from hcflash.store import StateChanged
 from hcflash.timeutil import next_study_day_start
 
 if TYPE_CHECKING:
+    from hcflash.records import SessionSummary
     from hcflash.service import StudyService
     from hcflash.store.cards import ReviewRow
     from hcflash.store.codec import EncodedRating
@@ -326,6 +326,8 @@ class ReviewSession:
         return step
 
     def summary(self) -> SessionSummary:
+        from hcflash.records import SessionSummary  # the other screens' records load with those screens, not before the first card
+
         entries = list(self._session.values())
         now = self.col.now()
         _, day_end = self.col.limits.day_bounds(now)

@@ -16,6 +16,9 @@ from hcflash.errors import ConfigError
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting a learner can change, with Anki's defaults; a record, so that a change is a
+    new value saved whole (`replace`) and never a half-applied edit."""
+
     desired_retention: float = 0.90
     learning_steps: tuple[int, ...] = (60, 600)  # seconds: 1m 10m
     relearning_steps: tuple[int, ...] = (600,)  # 10m

@@ -47,7 +47,7 @@ asyncio.run(first_card())
 unneeded = ('sqlite_utils', 'dateutil', 'pluggy', 'anki', 'hcflash.anki.bridge', 'hcflash.stats', 'hcflash.browse',
             'hcflash.parameters', 'hcflash.optimize', 'hcflash.sync', 'hcflash.deck', 'hcflash.records.anki',
             'hcflash.records.reports', 'hcflash.store.anki_sync', 'hcflash.store.export_reads', 'hcflash.store.flags',
-            'hashlib', 'zoneinfo')
+            'hashlib', 'zoneinfo', 'hcflash.records.deck', 'hcflash.records.overview')
 if sys.argv[3] == "app":
     unneeded += ('click', 'hcflash.cli', 'hcflash.maintenance')
 print(' '.join(m for m in unneeded if m in sys.modules) or 'none')

@@ -30,41 +30,31 @@ if TYPE_CHECKING:
         StoredCard,
         provenance_key,
     )
-    from hcflash.records.deck import CardChange, ChangeKind, DeckFile, DeckHeader, Note, SpecRef
+    from hcflash.records.deck import DeckFile, DeckHeader, Note
+    from hcflash.records.overview import BrowseRow, CardInfo, DeckCounts, DeckRow, SessionSummary
+    from hcflash.records.provenance import CardChange, ChangeKind, SpecRef
     from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportSummary, FlagRow, ImportReport
-    from hcflash.records.study import (
-        BrowseRow,
-        CardInfo,
-        ContentChange,
-        CustomStudy,
-        DeckCounts,
-        DeckRow,
-        Preview,
-        QueueCounts,
-        ReviewCard,
-        SessionSummary,
-        UndoStep,
-    )
+    from hcflash.records.study import ContentChange, CustomStudy, Preview, QueueCounts, ReviewCard, UndoStep
     from hcflash.records.sync import SyncReport
 
 _EXPORTS = {
     "AnkiCollectionLink": "hcflash.records.anki",
     "AnkiNoteLink": "hcflash.records.anki",
     "AnkiSyncReport": "hcflash.records.reports",
-    "BrowseRow": "hcflash.records.study",
-    "CardChange": "hcflash.records.deck",
+    "BrowseRow": "hcflash.records.overview",
+    "CardChange": "hcflash.records.provenance",
     "CardContent": "hcflash.records.card",
-    "CardInfo": "hcflash.records.study",
+    "CardInfo": "hcflash.records.overview",
     "CardKind": "hcflash.records.card",
     "CardState": "hcflash.records.card",
-    "ChangeKind": "hcflash.records.deck",
+    "ChangeKind": "hcflash.records.provenance",
     "ContentChange": "hcflash.records.study",
     "CustomStudy": "hcflash.records.study",
     "DeckChange": "hcflash.records.reports",
-    "DeckCounts": "hcflash.records.study",
+    "DeckCounts": "hcflash.records.overview",
     "DeckFile": "hcflash.records.deck",
     "DeckHeader": "hcflash.records.deck",
-    "DeckRow": "hcflash.records.study",
+    "DeckRow": "hcflash.records.overview",
     "DoctorReport": "hcflash.records.reports",
     "ExportSummary": "hcflash.records.reports",
     "FlagRow": "hcflash.records.reports",
@@ -78,8 +68,8 @@ _EXPORTS = {
     "ReviewCard": "hcflash.records.study",
     "ReviewEntry": "hcflash.records.card",
     "ReviewStamp": "hcflash.records.card",
-    "SessionSummary": "hcflash.records.study",
-    "SpecRef": "hcflash.records.deck",
+    "SessionSummary": "hcflash.records.overview",
+    "SpecRef": "hcflash.records.provenance",
     "StateName": "hcflash.records.card",
     "StoreSyncWrites": "hcflash.records.anki",
     "StoredCard": "hcflash.records.card",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
-from hcflash.records.deck import CardChange, SpecRef
+from hcflash.records.provenance import CardChange, SpecRef
 
 CardKind = Literal["basic", "reverse", "cloze"]
 StateName = Literal["new", "learning", "review", "relearning"]

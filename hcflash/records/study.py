@@ -1,13 +1,14 @@
-"""What the study screens show: a card ready to review, rating previews, counts, card info, browse rows."""
+"""What a review session shows: a card ready to review, what changed on it, rating previews, the
+queue's counts, an undo step, a custom study (the other screens' records are in `records.overview`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal
 
-from hcflash.records.card import RATING_NAMES, CardState, ReviewEntry, StoredCard
-from hcflash.records.deck import CardChange
+from hcflash.records.card import RATING_NAMES, CardState, ReviewEntry
+from hcflash.records.provenance import CardChange
 from hcflash.timeutil import format_interval
 
 
@@ -85,6 +86,9 @@ class CustomStudy:
 
 @dataclass(frozen=True)
 class Preview:
+    """What one rating would do to the card on screen, worked out at the reveal so that the rating
+    bar can show it and the rating itself has nothing left to compute."""
+
     rating: int
     state: CardState
     interval: timedelta
@@ -96,6 +100,8 @@ class Preview:
 
 @dataclass(frozen=True)
 class QueueCounts:
+    """The review header's counts, capped by the day's limits as Anki caps them."""
+
     new: int
     learning: int
     review: int
@@ -104,75 +110,3 @@ class QueueCounts:
     @property
     def total(self) -> int:
         return self.new + self.learning + self.review + self.custom
-
-
-@dataclass(frozen=True)
-class DeckRow:
-    """One deck's own cards (sub-decks not included): active, new, learning due now, reviews due today."""
-
-    name: str
-    total: int
-    new: int
-    learning: int
-    due: int
-
-
-@dataclass(frozen=True)
-class DeckCounts:
-    """A deck-list row, like Anki's: cards to study today in this deck and its sub-decks."""
-
-    name: str
-    new: int
-    learning: int
-    due: int
-    total: int
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """What a study session amounted to, for the summary screen."""
-
-    reviewed: int
-    again: int
-    seconds: float
-    due_tomorrow: int
-
-    @property
-    def again_rate(self) -> float | None:
-        return self.again / self.reviewed if self.reviewed else None
-
-
-@dataclass(frozen=True)
-class CardInfo:
-    card: StoredCard
-    state: CardState
-    history: tuple[ReviewEntry, ...]
-    retrievability: float | None
-
-
-@dataclass(frozen=True)
-class BrowseRow:
-    id: int
-    key: str
-    question: str
-    deck: str
-    state: str
-    due: datetime | None
-    stability: float | None
-    lapses: int
-    suspended: bool
-    buried_until: datetime | None = None
-
-    @property
-    def card(self) -> str:
-        """Which card of its note: "" for the basic card, "rev" for the reversed one, "c2" for cloze 2."""
-        suffix = self.key.rpartition("#")[2] if "#" in self.key else ""
-        return "rev" if suffix == "reverse" else suffix
-
-    def shown_state(self, now: datetime) -> str:
-        """Suspended and buried first (they are why a card is not shown), then its FSRS state."""
-        if self.suspended:
-            return "suspended"
-        if self.buried_until is not None and self.buried_until > now:
-            return "buried"
-        return self.state

@@ -9,6 +9,9 @@ from hcflash.issue_codes import DeckIssue
 
 @dataclass(frozen=True)
 class SyncReport:
+    """How many cards a sync added, changed, moved, retired, revived or left alone, and the deck
+    warnings it met: what `hcflash sync` prints and the review screen's first line says."""
+
     added: int = 0
     changed: int = 0
     moved: int = 0

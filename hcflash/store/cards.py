@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hcflash.errors import StoreError
-from hcflash.records import BrowseRow, CardChange, CardState, SpecRef, StoredCard
+from hcflash.records import CardChange, CardState, SpecRef, StoredCard
 from hcflash.store.base import Table, deck_filter
 from hcflash.store.codec import STATE_COLUMNS, state_from_row, state_from_values
 from hcflash.store.timecodec import date_from_db, from_db, to_db
+
+if TYPE_CHECKING:
+    from hcflash.records import BrowseRow
 
 CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
     c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,
@@ -94,6 +97,8 @@ def review_row(r: Sequence[Any]) -> ReviewRow:
 
 
 def _browse_row(r: dict[str, Any]) -> BrowseRow:
+    from hcflash.records import BrowseRow  # the other screens' records load with those screens, not before the first card
+
     return BrowseRow(
         id=r["id"], key=r["key"], question=r["question"], deck=r["deck"], state=r["state"],
         due=from_db(r["due"]), stability=r["stability"], lapses=r["lapses"], suspended=bool(r["suspended"]),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hcflash.records import DeckRow
 from hcflash.store.base import Table, deck_filter
 from hcflash.store.quick import active_cards
 from hcflash.store.timecodec import to_db
+
+if TYPE_CHECKING:
+    from hcflash.records import DeckRow
 
 
 class QueueQueries(Table):
@@ -113,6 +115,8 @@ class QueueQueries(Table):
 
     def deck_rows(self, day_end: datetime, learn_until: datetime, now: datetime) -> list[DeckRow]:
         """Per deck (own cards only): total active, new available, learning due, reviews due today."""
+        from hcflash.records import DeckRow  # the other screens' records load with those screens, not before the first card
+
         rows = self._rows(
             "SELECT d.name AS name, COUNT(c.id) AS total, "
             f"COALESCE(SUM(s.state = 'new' AND {self._ACTIVE}), 0) AS new, "

@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # the planner loads only when a deck changed: a no-op sync st
 
 @dataclass(frozen=True)
 class FileRecord:
+    """What sync remembers of a deck file: size and time say whether to read it again, the content
+    hash whether a file read again really changed."""
+
     path: str
     content_hash: str
     size: int
