@@ -17,6 +17,7 @@ from hcflash.settings import Settings
 from hcflash.store import Store
 from hcflash.store.base import StoreDamaged, damage_advice
 from hcflash.store.copies import build_restored_copy, probe_store, replace_store_file
+from hcflash.store.soundness import refusal
 
 if TYPE_CHECKING:
     from hcflash.records import DoctorReport
@@ -72,7 +73,7 @@ class Maintenance:
             return
         problems = store.quick_check()
         if problems:
-            raise StoreDamaged(f"{store.path}: the store is damaged ({problems[0]}); nothing was written. {damage_advice(store.path)}")
+            raise refusal(store.path, problems)
 
     def clamp_future_reviews(self) -> int:
         """Reviews dated more than CLOCK_TOLERANCE ahead of now (the clock ran ahead, then was put

@@ -31,6 +31,11 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> list[str]:
         raise
 
 
+def refusal(path: Path, problems: list[str]) -> StoreDamaged:
+    """What a write to a store that failed its quick check is told: the damage and the backup to restore."""
+    return StoreDamaged(f"{path}: the store is damaged ({problems[0]}); nothing was written. {damage_advice(path)}")
+
+
 class CheckBeforeWrites:
     """A quick check started now on its own thread, guarding `db`'s writes until it has passed."""
 
@@ -61,8 +66,6 @@ class CheckBeforeWrites:
             raise_store_failure(self._path, self._failure)
             raise self._failure
         if self._problems:
-            raise StoreDamaged(
-                f"{self._path}: the store is damaged ({self._problems[0]}); nothing was written. {damage_advice(self._path)}"
-            )
+            raise refusal(self._path, self._problems)
         if self._db.gate == self.wait:
             self._db.gate = None
