@@ -96,13 +96,20 @@ def test_a_damaged_store_is_never_backed_up_and_pruning_keeps_the_good_backups(t
     assert not [p for p in backup_dir(db).iterdir() if p not in good], "a temporary copy was left behind"
 
 
-def test_commands_refuse_to_write_to_a_damaged_store_and_name_the_good_backup(tmp_path, deck_dir):
+def damaged_after_a_good_backup(tmp_path: Path, decks: Path, index: str = "idx_log_time") -> tuple[Path, Path, int]:
+    """A studied store, a good backup of it, then damage on `index`'s root page: the store, the
+    backup and how many reviews the store held."""
     db = tmp_path / "s.db"
-    studied_store(db, deck_dir)
+    studied_store(db, decks)
     with Store.open(db) as store:
-        good = StudyService(store, [deck_dir], clock=FakeClock()).backup()
+        good = StudyService(store, [decks], clock=FakeClock()).backup()
     before = review_count(db)
-    damage_index_page(db)
+    damage_index_page(db, index)
+    return db, good, before
+
+
+def test_commands_refuse_to_write_to_a_damaged_store_and_name_the_good_backup(tmp_path, deck_dir):
+    db, good, before = damaged_after_a_good_backup(tmp_path, deck_dir)
     for command in (["sync"], ["review", "--plain"], ["backup"]):
         result = run("--db", str(db), "--decks", str(deck_dir), *command, input="\n3\n")
         assert result.exit_code == 1, (command, result.output)
@@ -143,12 +150,8 @@ def test_a_review_session_starts_beside_the_quick_check_and_its_first_write_wait
 
 
 def test_a_damaged_store_found_beside_a_session_refuses_its_first_write(tmp_path, deck_dir):
-    db = tmp_path / "s.db"
-    studied_store(db, deck_dir)
-    with Store.open(db) as store:
-        good = StudyService(store, [deck_dir], clock=FakeClock()).backup()
-    before = review_count(db)
-    damage_index_page(db, "idx_flags_card")  # a page no review reads or writes: only the check finds it
+    # Damage on a page no review reads or writes: only the check can find it.
+    db, good, before = damaged_after_a_good_backup(tmp_path, deck_dir, "idx_flags_card")
     with Store.open(db) as store:
         service = StudyService(store, [deck_dir], clock=FakeClock())
         service.maintenance.ensure_sound(beside=True)
