@@ -259,6 +259,16 @@ class StudyService:
     def daily_backup(self) -> Path | None:
         return self.maintenance.daily_backup()
 
+    @property
+    def soundness_pending(self) -> bool:
+        """A quick check runs beside this session's start (the TUI's); see `wait_until_sound`."""
+        return self.store.check_pending
+
+    def wait_until_sound(self) -> None:
+        """Block until the quick check running beside the start has passed; StoreDamaged, with the
+        backup to restore, if it failed. The TUI waits for it on a worker, to say so at once."""
+        self.store.wait_for_check()
+
     def restore(self, path: Path) -> Path:
         return self.maintenance.restore(path)
 

@@ -171,6 +171,18 @@ class Store:
         """Start the quick check beside whatever comes next; the first write waits for it (`soundness.py`)."""
         CheckBeforeWrites(self.db, self.path)
 
+    @property
+    def check_pending(self) -> bool:
+        """Is a quick check started beside the session still to let the first write through?"""
+        return self.db.gate is not None
+
+    def wait_for_check(self) -> None:
+        """Block until the quick check started beside the session has passed; StoreDamaged if it
+        failed. At once when there is none."""
+        gate = self.db.gate
+        if gate is not None:
+            gate()
+
     def page_size(self) -> int:
         return int(self.db.conn.execute("PRAGMA page_size").fetchone()[0])
 

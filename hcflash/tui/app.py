@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from hcflash.errors import DeckError, HcflashError
 from hcflash.records import SyncReport
@@ -74,6 +75,15 @@ class HcflashApp(App[None]):
         synced = self._synced_line()
         if synced and not self.start_in_review:
             self.notify(synced, markup=False)
+        if self.service.soundness_pending:
+            # The store's quick check runs beside the start; a damaged store is said at once, with
+            # the backup to restore, not only when the first rating is refused.
+            self.run_worker(self.service.wait_until_sound, thread=True, exit_on_error=False, group="soundness")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (the soundness wait) report their errors as the screens' do."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.error)
 
     def _synced_line(self) -> str | None:
         if self.sync_report is None or self.sync_report.nothing_changed:
