@@ -95,13 +95,16 @@ async def test_a_store_damaged_where_no_review_reads_shows_its_first_card_and_re
     try:
         app = HcflashApp(service, sync_report=service.sync(), start_review=True)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            card = app.screen.card
-            assert card is not None and str(app.screen.query_one("#front").source).startswith("Question")
+
             def damage_notices() -> int:
                 return sum("the store is damaged" in n and "hcflash restore" in n for n in notices(app))
 
+            for _ in range(250):  # the verdict comes from the check's thread, through the app's worker
+                if damage_notices():
+                    break
+                await pilot.pause(0.02)
+            card = app.screen.card
+            assert card is not None and str(app.screen.query_one("#front").source).startswith("Question")
             assert damage_notices() == 1  # said as soon as the check is done, before any key
             await pilot.press("space", "3")
             await pilot.pause()
