@@ -11,18 +11,13 @@ import sys
 
 
 async def hcflash_first_card(db: str, decks: str) -> None:
+    """The app alone, over an opened store and a sync (a no-op here)."""
     from pathlib import Path
 
     from hcflash.service import StudyService
     from hcflash.store import Store
-    from hcflash.tui.app import HcflashApp
 
-    service = StudyService(Store.open(Path(db)), [Path(decks)])  # as `hcflash review` does
-    report = service.sync()  # what `hcflash review` does before the app starts: a no-op here
-    app = HcflashApp(service, sync_report=report, start_review=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        while getattr(app.screen, "card", None) is None:
-            await pilot.pause(0.001)
+    await _until_first_card(StudyService(Store.open(Path(db)), [Path(decks)]))
 
 
 async def review_command_first_card(db: str, decks: str) -> None:
@@ -33,9 +28,14 @@ async def review_command_first_card(db: str, decks: str) -> None:
 
     import hcflash.cli  # noqa: F401 - what the `hcflash` entry point imports before any command
     from hcflash.cli.app import Session
+
+    await _until_first_card(Session(Path(db), (Path(decks),)).service(interactive=True))  # a terminal: the TUI, not --plain
+
+
+async def _until_first_card(service) -> None:  # noqa: ANN001 - a StudyService, imported late on purpose
+    """Sync, start the review TUI headless and stop when its first card is on screen."""
     from hcflash.tui.app import HcflashApp
 
-    service = Session(Path(db), (Path(decks),)).service(interactive=True)  # a terminal: the TUI, not --plain
     app = HcflashApp(service, sync_report=service.sync(), start_review=True)
     async with app.run_test(size=(80, 24)) as pilot:
         while getattr(app.screen, "card", None) is None:
