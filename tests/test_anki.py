@@ -135,6 +135,35 @@ def test_progress_carries_memory_state_due_and_review_history(hc, collection_dir
         col.close()
 
 
+def test_notes_added_in_chunks_keep_their_own_fields_and_progress(hc, collection_dir, tmp_path, monkeypatch):
+    """Anki adds the notes in chunks and the schedules and reviews are joined to the notes it made:
+    with one note to a chunk, every note, card schedule and review still lands on its own note, and
+    the progress bar moves once per chunk."""
+    import hcflash.anki.export as export
+
+    monkeypatch.setattr(export, "CHUNK", 1)
+    service, clock, _ = hc
+    ratings = study_some(service, clock)
+    oru_state = service.store.states.get(service.store.cards.by_key("std-oru").id)
+    moves: list[int] = []
+    out = tmp_path / "chunks.apkg"
+    summary = service.export_anki(out, advance=moves.append)
+    assert moves == [1, 1, 1] and summary.reviews == 3
+    col = open_collection(collection_dir)
+    try:
+        import_into(col, out)
+        for guid, note_id in ((guid, guid.removeprefix("hcflash:")) for guid in col.db.list("SELECT guid FROM notes")):
+            assert note_by_guid(col, guid)["Id"] == note_id
+        oru = note_by_guid(col, "hcflash:std-oru").cards()[0]
+        assert (oru.type, oru.queue) == (2, 2)
+        assert oru.memory_state.stability == pytest.approx(oru_state.stability, abs=1e-3)
+        reviewed = {note_by_guid(col, guid)["Id"]: count for guid, count in col.db.all(
+            "SELECT n.guid, COUNT(*) FROM revlog r JOIN cards c ON c.id = r.cid JOIN notes n ON n.id = c.nid GROUP BY n.guid")}
+        assert reviewed == {key.split("#")[0]: count for key, count in ratings.items()}
+    finally:
+        col.close()
+
+
 def test_reviews_in_the_same_millisecond_get_revlog_ids_one_apart(hc, collection_dir, tmp_path):
     """Anki keys its review log by time in milliseconds: two reviews at the same moment must both
     arrive, the second moved on by 1 ms."""

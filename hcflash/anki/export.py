@@ -283,6 +283,11 @@ def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[i
         "FROM json_each(?) AS r JOIN temp.export_cards AS m ON m.card_id = r.value->>0 WHERE cards.id = m.anki_id",
         rows.cards,
     )
+    # The revlog's card index is built again after the rows are in, from Anki's own definition:
+    # SQLite sorts every review's entry at once faster than it places them one at a time.
+    card_index = col.db.scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_revlog_cid'")
+    if card_index:
+        col.db.execute("DROP INDEX ix_revlog_cid")
     col.db.execute(  # materialized: each value is pulled out of the JSON once, not once per use
         "WITH r AS MATERIALIZED (SELECT value->>0 AS card_id, value->>1 AS id, value->>2 AS ivl, "
         "value->>3 AS last_ivl, value->>4 AS packed FROM json_each(?)) "
@@ -291,5 +296,7 @@ def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[i
         "FROM r JOIN temp.export_cards AS m ON m.card_id = r.card_id",
         rows.revlog,
     )
+    if card_index:
+        col.db.execute(card_index)
     col.db.execute("DROP TABLE temp.export_cards")
     return int(col.db.scalar("SELECT COUNT(*) FROM revlog"))
