@@ -1,6 +1,7 @@
 """Run in a fresh process: start the review TUI (or a bare Textual app, or one showing a Markdown
-card) headless, stop when the first card (or the static line) is on screen, and print the peak
-memory as JSON."""
+card) headless, stop when the first card (or the static line) is on screen, and print as JSON the
+moment it was (`time.perf_counter()`, the system's monotonic clock, which the parent process reads
+too) and the peak memory."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ import asyncio
 import json
 import resource
 import sys
+import time
+
+shown_at: float | None = None  # when the first card (or the line) was on screen
+
+
+def _shown() -> None:
+    global shown_at
+    shown_at = time.perf_counter()
 
 
 async def hcflash_first_card(db: str, decks: str) -> None:
@@ -40,6 +49,7 @@ async def _until_first_card(service) -> None:  # noqa: ANN001 - a StudyService, 
     async with app.run_test(size=(80, 24)) as pilot:
         while getattr(app.screen, "card", None) is None:
             await pilot.pause(0.001)
+        _shown()
 
 
 async def bare_line() -> None:
@@ -54,6 +64,7 @@ async def bare_line() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         while not app.query("#line"):
             await pilot.pause(0.001)
+        _shown()
 
 
 async def markdown_card() -> None:
@@ -73,6 +84,7 @@ async def markdown_card() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         while not app.query("#card"):
             await pilot.pause(0.001)
+        _shown()
 
 
 def main() -> None:
@@ -85,7 +97,7 @@ def main() -> None:
         asyncio.run(markdown_card())
     else:
         asyncio.run(bare_line())
-    print(json.dumps({"maxrss_kb": peak_rss_kb()}))
+    print(json.dumps({"maxrss_kb": peak_rss_kb(), "shown_at": shown_at}))
 
 
 def peak_rss_kb() -> int:
