@@ -60,7 +60,8 @@ class Maintenance:
         """Refuse to write to a store that fails SQLite's quick check (see QUICK_CHECK_MAX_BYTES).
 
         `beside`: check on a thread of its own while the caller goes on (a review session showing
-        its first card), the store's first write waiting for the verdict; otherwise check now."""
+        its first card), started when the verdict is first asked for, the store's first write
+        waiting for it; otherwise check now."""
         store = self.col.store
         try:
             size = store.path.stat().st_size

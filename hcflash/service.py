@@ -261,12 +261,14 @@ class StudyService:
 
     @property
     def soundness_pending(self) -> bool:
-        """A quick check runs beside this session's start (the TUI's); see `wait_until_sound`."""
+        """A quick check guards this session's writes (the TUI's) and has not passed yet; see
+        `wait_until_sound`."""
         return self.store.check_pending
 
     def wait_until_sound(self) -> None:
-        """Block until the quick check running beside the start has passed; StoreDamaged, with the
-        backup to restore, if it failed. The TUI waits for it on a worker, to say so at once."""
+        """Run the quick check that guards this session's writes, if it has not run, and block until
+        it has passed; StoreDamaged, with the backup to restore, if it failed. The TUI asks on a
+        worker once its first card is on screen, to say so at once."""
         self.store.wait_for_check()
 
     def restore(self, path: Path) -> Path:

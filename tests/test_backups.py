@@ -118,33 +118,41 @@ def test_commands_refuse_to_write_to_a_damaged_store_and_name_the_good_backup(tm
     assert review_count(db) == before  # no rating was written
 
 
-def test_a_review_session_starts_beside_the_quick_check_and_its_first_write_waits_for_it(tmp_path, deck_dir, monkeypatch):
-    """The TUI's start (`Session.service(interactive=True)`): reads go on while the check runs on
-    its own thread; the first rating is written only once the check has passed."""
+def held_quick_check(monkeypatch, observe=lambda: threading.current_thread().name) -> tuple[threading.Event, list, list[list[str]]]:
+    """SQLite's quick check, held until the event is set: (the event, what `observe` saw as each
+    check began, each finished check's problems)."""
     from hcflash.store import soundness
 
-    db = tmp_path / "s.db"
-    studied_store(db, deck_dir, ratings=1)
-    release, finished = threading.Event(), []
+    release, begun, finished = threading.Event(), [], []
     checked = soundness.quick_check
 
     def slow_check(conn, path):
+        begun.append(observe())
         release.wait(10)
         problems = checked(conn, path)
         finished.append(problems)
         return problems
 
     monkeypatch.setattr(soundness, "quick_check", slow_check)
+    return release, begun, finished
+
+
+def test_a_review_session_starts_beside_the_quick_check_and_its_first_write_waits_for_it(tmp_path, deck_dir, monkeypatch):
+    """The TUI's start (`Session.service(interactive=True)`): reads go on before the check; the
+    first rating starts it if nothing has, and is written only once the check has passed."""
+    db = tmp_path / "s.db"
+    studied_store(db, deck_dir, ratings=1)
+    release, begun, finished = held_quick_check(monkeypatch)
     with Store.open(db) as store:
         service = StudyService(store, [deck_dir], clock=FakeClock())
         service.maintenance.ensure_sound(beside=True)
         assert service.sync().nothing_changed  # a sync with nothing to change writes nothing: it does not wait
         card = service.next_card()
         service.preview(card.id)
-        assert finished == [] and store.db.gate is not None  # the first card is up, the check still running
+        assert begun == [] and store.db.gate is not None  # the first card is up; the check has not begun
         threading.Timer(0.2, release.set).start()
         service.rate(card.id, 3)
-        assert finished == [[]]  # the rating waited for the check, which found nothing
+        assert begun == ["hcflash-quick-check"] and finished == [[]]  # the rating ran the check and waited for it
         assert store.db.gate is None  # and later writes no longer ask
     assert review_count(db) == 2
 

@@ -34,8 +34,8 @@ class Session:
         repairs them), the store must pass SQLite's quick check, the day's backup is taken (and
         checked), and reviews dated in the future by a clock that ran ahead are brought back to
         now, with a notice. `checks` False skips all of it, for the doctor. `interactive` (the
-        TUI): the quick check runs beside the start and the first write waits for it, so the
-        learner does not wait for it to see the first card."""
+        TUI): the quick check runs beside the session, once its first card is on screen, and the
+        first write waits for it, so the learner does not wait for it to see the first card."""
         if self._service is None:
             from hcflash.errors import ConfigError
             from hcflash.locations import default_data_dir

@@ -168,7 +168,9 @@ class Store:
         return quick_check(self.db.conn, self.path)
 
     def check_before_writes(self) -> None:
-        """Start the quick check beside whatever comes next; the first write waits for it (`soundness.py`)."""
+        """Guard the store's writes with a quick check run beside the session, which starts when its
+        verdict is first asked for (`wait_for_check`, or the first write, which waits for it;
+        `soundness.py`)."""
         CheckBeforeWrites(self.db, self.path)
 
     @property
@@ -177,8 +179,8 @@ class Store:
         return self.db.gate is not None
 
     def wait_for_check(self) -> None:
-        """Block until the quick check started beside the session has passed; StoreDamaged if it
-        failed. At once when there is none."""
+        """Start the quick check guarding the session's writes, if it has not started, and block
+        until it has passed; StoreDamaged if it failed. At once when there is none."""
         gate = self.db.gate
         if gate is not None:
             gate()

@@ -1,11 +1,13 @@
-"""SQLite's quick check of a store, run beside a session's start instead of before it.
+"""SQLite's quick check of a store, run beside a review session instead of before it.
 
 The check reads every page of the store: ≈45–60 ms at 10,000 cards, every time a review opens. A
 review's first write comes seconds later, after the learner has read the first card, so the check
-runs on a connection and a thread of its own while the session starts, and the store's first write
-waits for its verdict (`StoreDB.gate`): nothing is written to a damaged store, as before, and no
-learner waits for the check to see a card. SQLite releases the GIL while it reads, so the check
-runs beside the start-up's Python instead of taking turns with it.
+runs on a connection and a thread of its own, and the store's first write waits for its verdict
+(`StoreDB.gate`): nothing is written to a damaged store, as before, and no learner waits for the
+check to see a card. It starts when its verdict is first asked for: the TUI asks once its first
+card is on screen, because a check running during the start took the processor from it (on a
+machine whose two processors share one core, the start was ≈20 ms slower); a write asks before it
+writes. SQLite releases the GIL while it reads, so the check runs beside the session's Python.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def refusal(path: Path, problems: list[str]) -> StoreDamaged:
 
 
 class CheckBeforeWrites:
-    """A quick check started now on its own thread, guarding `db`'s writes until it has passed."""
+    """A quick check on its own thread, guarding `db`'s writes until it has passed; it starts when
+    its verdict is first asked for (`wait`)."""
 
     def __init__(self, db: StoreDB, path: Path) -> None:
         self._db = db
@@ -45,8 +48,8 @@ class CheckBeforeWrites:
         self._problems: list[str] = []
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="hcflash-quick-check", daemon=True)
+        self._starting = threading.Lock()  # the TUI's worker and a write may ask at once
         db.gate = self.wait
-        self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -59,8 +62,11 @@ class CheckBeforeWrites:
             self._failure = exc
 
     def wait(self) -> None:
-        """The gate: block until the check is done, then let writes through for good, or refuse this
-        one (and every later one) on a damaged store."""
+        """The gate: start the check if it has not started, block until it is done, then let writes
+        through for good, or refuse this one (and every later one) on a damaged store."""
+        with self._starting:
+            if self._thread.ident is None:
+                self._thread.start()
         self._thread.join()
         if self._failure is not None:
             raise_store_failure(self._path, self._failure)

@@ -76,9 +76,13 @@ class HcflashApp(App[None]):
         if synced and not self.start_in_review:
             self.notify(synced, markup=False)
         if self.service.soundness_pending:
-            # The store's quick check runs beside the start; a damaged store is said at once, with
-            # the backup to restore, not only when the first rating is refused.
-            self.run_worker(self.service.wait_until_sound, thread=True, exit_on_error=False, group="soundness")
+            # The store's quick check runs once the first card is on screen (before, it took the
+            # processor from the start); a damaged store is said as soon as it is done, with the
+            # backup to restore, not only when the first rating is refused.
+            self.call_after_refresh(self._check_soundness)
+
+    def _check_soundness(self) -> None:
+        self.run_worker(self.service.wait_until_sound, thread=True, exit_on_error=False, group="soundness")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers (the soundness wait) report their errors as the screens' do."""

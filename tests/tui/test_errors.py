@@ -74,9 +74,52 @@ async def test_optimize_on_a_busy_store_shows_a_notice_and_keeps_the_parameters(
         assert tui_service.settings.fsrs_parameters == ()
 
 
+async def test_the_quick_check_begins_once_the_first_card_is_on_screen(tmp_path, deck_dir, monkeypatch):
+    """`hcflash review`'s quick check does not take the processor from the start: it begins once the
+    first card has been laid out on the screen, and then runs without a key pressed."""
+    from hcflash.cli.app import Session
+    from hcflash.service import StudyService
+    from hcflash.store import Store
+    from hcflash.tui.app import HcflashApp
+
+    from ..test_backups import held_quick_check, studied_store
+
+    db = tmp_path / "s.db"
+    studied_store(db, deck_dir)
+    with Store.open(db) as store:
+        StudyService(store, [deck_dir]).daily_backup()  # today's backup is taken: the start checks nothing else
+    app = None
+
+    def card_on_screen():  # seen from the check's thread as it begins
+        front = app.screen.query("#front") if app is not None else []
+        return bool(front) and front.first().region.area > 0
+
+    release, begun, finished = held_quick_check(monkeypatch, observe=card_on_screen)
+    session = Session(db, (deck_dir,))
+    service = session.service(interactive=True)
+    try:
+        app = HcflashApp(service, sync_report=service.sync(), start_review=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(250):
+                if begun:
+                    break
+                await pilot.pause(0.02)
+            assert begun == [True]  # begun, with the first card already laid out
+            release.set()
+            for _ in range(250):
+                if finished:
+                    break
+                await pilot.pause(0.02)
+            assert finished == [[]] and not service.soundness_pending
+    finally:
+        release.set()
+        session.close()
+
+
 async def test_a_store_damaged_where_no_review_reads_shows_its_first_card_and_refuses_the_rating(tmp_path, deck_dir):
-    """`hcflash review` on a store its quick check fails: the check runs beside the start, so the
-    first card is shown, and the first rating is refused with the restore advice; nothing is written."""
+    """`hcflash review` on a store its quick check fails: the check runs once the first card is on
+    screen, so the card is shown, and the first rating is refused with the restore advice; nothing is
+    written."""
     from hcflash.cli.app import Session
     from hcflash.service import StudyService
     from hcflash.store import Store
