@@ -5,9 +5,9 @@ review's first write comes seconds later, after the learner has read the first c
 runs on a connection and a thread of its own, and the store's first write waits for its verdict
 (`StoreDB.gate`): nothing is written to a damaged store, as before, and no learner waits for the
 check to see a card. It starts when its verdict is first asked for: the TUI asks once its first
-card is on screen, because a check running during the start took the processor from it (on a
-machine whose two processors share one core, the start was ≈20 ms slower); a write asks before it
-writes. SQLite releases the GIL while it reads, so the check runs beside the session's Python.
+card is on screen, because a check running during the start slowed it, though on a processor of
+its own (`hcflash review` ≈14 ms later on the two-processor development machine); a write asks
+before it writes. SQLite releases the GIL while it reads, so the check runs beside the session's Python.
 """
 
 from __future__ import annotations

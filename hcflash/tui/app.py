@@ -76,9 +76,9 @@ class HcflashApp(App[None]):
         if synced and not self.start_in_review:
             self.notify(synced, markup=False)
         if self.service.soundness_pending:
-            # The store's quick check runs once the first card is on screen (before, it took the
-            # processor from the start); a damaged store is said as soon as it is done, with the
-            # backup to restore, not only when the first rating is refused.
+            # The store's quick check runs once the first card is on screen (run during the start,
+            # it slowed it); a damaged store is said as soon as it is done, with the backup to
+            # restore, not only when the first rating is refused.
             self.call_after_refresh(self._check_soundness)
 
     def _check_soundness(self) -> None:

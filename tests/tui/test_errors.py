@@ -75,8 +75,8 @@ async def test_optimize_on_a_busy_store_shows_a_notice_and_keeps_the_parameters(
 
 
 async def test_the_quick_check_begins_once_the_first_card_is_on_screen(tmp_path, deck_dir, monkeypatch):
-    """`hcflash review`'s quick check does not take the processor from the start: it begins once the
-    first card has been laid out on the screen, and then runs without a key pressed."""
+    """`hcflash review`'s quick check does not slow the start: it begins once the first card has been
+    laid out on the screen, and then runs without a key pressed."""
     from hcflash.cli.app import Session
     from hcflash.service import StudyService
     from hcflash.store import Store
