@@ -41,6 +41,14 @@ def _pattern(db_path: Path) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(Path(db_path).stem)}-(\d{{8}}T\d{{12}}Z)-([a-z0-9-]+)\.db$")
 
 
+def _stamp_time(stamp: str) -> datetime:
+    """The UTC moment a name's `STAMP` text holds (8 digits, T, 12 digits, Z: `_pattern` matched it),
+    read as ISO 8601 rather than by `strptime`, which imports `_strptime` and `calendar` (≈1.2 ms)
+    before every writing command, a review's start among them. ValueError for a date or time that
+    cannot be."""
+    return datetime.fromisoformat(f"{stamp[:15]}.{stamp[15:21]}+00:00")
+
+
 def backup_path(db_path: Path, moment: datetime, label: str) -> Path:
     """Where a backup of the store at `db_path` taken at `moment` goes."""
     return backup_dir(db_path) / f"{Path(db_path).stem}-{moment.astimezone(UTC):{STAMP}}-{label}.db"
@@ -84,7 +92,7 @@ def backups_of(db_path: Path, now: datetime | None = None) -> list[BackupFile]:
         if not m or not path.is_file():
             continue
         try:
-            taken = datetime.strptime(m.group(1), STAMP).replace(tzinfo=UTC)
+            taken = _stamp_time(m.group(1))
         except ValueError:
             continue
         found.append(BackupFile(path, taken, m.group(2)))

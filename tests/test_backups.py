@@ -308,6 +308,17 @@ def test_daily_backups_go_on_after_a_clock_that_ran_ahead_is_corrected(tmp_path,
         assert service.daily_backup() is not None
 
 
+def test_a_backups_name_gives_its_time_and_an_impossible_date_is_no_backup(tmp_path):
+    db = tmp_path / "s.db"
+    folder = backup_dir(db)
+    folder.mkdir()
+    good = folder / "s-20260302T150405123456Z-manual.db"
+    for path in (good, folder / "s-20261302T150405123456Z-manual.db", folder / "s-20260230T150405123456Z-daily.db"):
+        path.write_bytes(b"")  # the second has a month 13, the third a 30 February
+    found = backups_of(db, datetime(2026, 3, 3, tzinfo=UTC))
+    assert [(b.path, b.taken, b.label) for b in found] == [(good, datetime(2026, 3, 2, 15, 4, 5, 123456, tzinfo=UTC), "manual")]
+
+
 def test_stale_temporary_copies_are_removed_and_never_listed(tmp_path, deck_dir):
     db = tmp_path / "s.db"
     studied_store(db, deck_dir)
