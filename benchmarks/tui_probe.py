@@ -36,6 +36,7 @@ async def review_command_first_card(db: str, decks: str) -> None:
     from pathlib import Path
 
     import hcflash.cli  # noqa: F401 - what the `hcflash` entry point imports before any command
+    import hcflash.cli.study  # noqa: F401 - the module `hcflash review` resolves its command from
     from hcflash.cli.app import Session
 
     await _until_first_card(Session(Path(db), (Path(decks),)).service(interactive=True))  # a terminal: the TUI, not --plain

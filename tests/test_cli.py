@@ -182,3 +182,24 @@ def test_temporary_folders_of_killed_exports_are_removed_by_the_next_export(tmp_
     result = run("--db", str(tmp_path / "s.db"), "--decks", str(deck_dir), "export", "anki", "-o", str(tmp_path / "x.apkg"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == ["hcflash-export-running"]
+
+
+def test_every_command_is_found_by_name_from_its_own_module():
+    """Commands load with their module when asked for (`COMMAND_MODULES`): the map names each command
+    the modules define, in the module that defines it, so none goes missing from `hcflash` or its help."""
+    import pkgutil
+    from importlib import import_module
+
+    import hcflash.cli
+    from hcflash.cli.app import COMMAND_MODULES
+
+    modules = [f"hcflash.cli.{m.name}" for m in pkgutil.iter_modules(hcflash.cli.__path__) if m.name != "app"]
+    for name in modules:
+        import_module(name)
+    defined = {name: command.callback.__module__ for name, command in main.commands.items()}
+    assert defined == COMMAND_MODULES
+
+
+def test_a_mistyped_command_is_told_the_closest_one():
+    result = CliRunner().invoke(main, ["revie"])
+    assert result.exit_code == 2 and "No such command 'revie'. Did you mean 'review'?" in result.output

@@ -1,6 +1,6 @@
-"""The `hcflash` command line: the group in `app`, the commands by topic in the other modules."""
+"""The `hcflash` command line: the group in `app`, the commands by topic in the other modules,
+each loaded when its command is asked for (`app.COMMAND_MODULES`)."""
 
-from hcflash.cli import anki, changes, decks, safety, settings, study  # noqa: F401 - registers the commands
 from hcflash.cli.app import main
 
 __all__ = ["main"]

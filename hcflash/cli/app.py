@@ -18,6 +18,36 @@ from hcflash.text_safety import plain_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# Each command's module: a command's module is imported when the command is asked for, so that
+# `hcflash review` loads the study commands and not the Anki, deck, settings and safety ones.
+COMMAND_MODULES = {
+    "anki": "hcflash.cli.anki", "export": "hcflash.cli.anki", "import": "hcflash.cli.anki",
+    "backup": "hcflash.cli.safety", "doctor": "hcflash.cli.safety", "restore": "hcflash.cli.safety",
+    "changes": "hcflash.cli.changes",
+    "check": "hcflash.cli.decks", "decks": "hcflash.cli.decks", "flags": "hcflash.cli.decks", "sync": "hcflash.cli.decks",
+    "config": "hcflash.cli.settings", "optimize": "hcflash.cli.settings", "preset": "hcflash.cli.settings",
+    "simulate": "hcflash.cli.settings",
+    "review": "hcflash.cli.study", "stats": "hcflash.cli.study", "status": "hcflash.cli.study",
+}
+
+
+class CommandGroup(click.Group):
+    """The `hcflash` group, its commands loaded by name from `COMMAND_MODULES` (click's pattern for
+    lazily loaded subcommands): the modules register their commands on `main` as they are imported."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            from importlib import import_module
+
+            # An unknown name loads every module, so that click can suggest the closest command.
+            module = COMMAND_MODULES.get(cmd_name)
+            for name in [module] if module else sorted(set(COMMAND_MODULES.values())):
+                import_module(name)
+        return super().get_command(ctx, cmd_name)
+
 
 class Session:
     """What the commands share: where the store is and which deck folders to use, opened lazily."""
@@ -88,7 +118,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=CommandGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Store file (default: $HCFLASH_DB, else the user data folder).")
 @click.option(
     "--decks", "decks", multiple=True, type=click.Path(path_type=Path),
