@@ -10,26 +10,29 @@ import json
 import resource
 import sys
 import time
-
-shown_at: float | None = None  # when the first card (or the line) was on screen
-
-
-def _shown() -> None:
-    global shown_at
-    shown_at = time.perf_counter()
+from collections.abc import Callable
+from typing import Any
 
 
-async def hcflash_first_card(db: str, decks: str) -> None:
+async def _until_shown(app: Any, shown: Callable[[], bool]) -> float:  # noqa: ANN401 - any Textual app
+    """Run `app` headless until `shown()`; the moment it was, on the monotonic clock the parent reads too."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not shown():
+            await pilot.pause(0.001)
+        return time.perf_counter()
+
+
+async def hcflash_first_card(db: str, decks: str) -> float:
     """The app alone, over an opened store and a sync (a no-op here)."""
     from pathlib import Path
 
     from hcflash.service import StudyService
     from hcflash.store import Store
 
-    await _until_first_card(StudyService(Store.open(Path(db)), [Path(decks)]))
+    return await _until_first_card(StudyService(Store.open(Path(db)), [Path(decks)]))
 
 
-async def review_command_first_card(db: str, decks: str) -> None:
+async def review_command_first_card(db: str, decks: str) -> float:
     """`hcflash review` as the command runs it: the command line imported, then the checks every
     writing command makes before it writes (settings, SQLite's quick check, the day's backup, the
     clock), the sync, and the app."""
@@ -39,21 +42,18 @@ async def review_command_first_card(db: str, decks: str) -> None:
     import hcflash.cli.study  # noqa: F401 - the module `hcflash review` resolves its command from
     from hcflash.cli.app import Session
 
-    await _until_first_card(Session(Path(db), (Path(decks),)).service(interactive=True))  # a terminal: the TUI, not --plain
+    return await _until_first_card(Session(Path(db), (Path(decks),)).service(interactive=True))  # a terminal: the TUI, not --plain
 
 
-async def _until_first_card(service) -> None:  # noqa: ANN001 - a StudyService, imported late on purpose
+async def _until_first_card(service) -> float:  # noqa: ANN001 - a StudyService, imported late on purpose
     """Sync, start the review TUI headless and stop when its first card is on screen."""
     from hcflash.tui.app import HcflashApp
 
     app = HcflashApp(service, sync_report=service.sync(), start_review=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        while getattr(app.screen, "card", None) is None:
-            await pilot.pause(0.001)
-        _shown()
+    return await _until_shown(app, lambda: getattr(app.screen, "card", None) is not None)
 
 
-async def bare_line() -> None:
+async def bare_line() -> float:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
@@ -62,13 +62,10 @@ async def bare_line() -> None:
             yield Static("one static line", id="line")
 
     app = Bare()
-    async with app.run_test(size=(80, 24)) as pilot:
-        while not app.query("#line"):
-            await pilot.pause(0.001)
-        _shown()
+    return await _until_shown(app, lambda: bool(app.query("#line")))
 
 
-async def markdown_card() -> None:
+async def markdown_card() -> float:
     """The floor under any card screen built from Textual's own widgets: one Markdown card (which
     brings markdown-it and Pygments) and a Footer with rating keys, and nothing of hcflash."""
     from textual.app import App, ComposeResult
@@ -82,22 +79,19 @@ async def markdown_card() -> None:
             yield Footer()
 
     app = Card()
-    async with app.run_test(size=(80, 24)) as pilot:
-        while not app.query("#card"):
-            await pilot.pause(0.001)
-        _shown()
+    return await _until_shown(app, lambda: bool(app.query("#card")))
 
 
 def main() -> None:
     mode = sys.argv[1]
     if mode == "hcflash":
-        asyncio.run(hcflash_first_card(sys.argv[2], sys.argv[3]))
+        shown_at = asyncio.run(hcflash_first_card(sys.argv[2], sys.argv[3]))
     elif mode == "command":
-        asyncio.run(review_command_first_card(sys.argv[2], sys.argv[3]))
+        shown_at = asyncio.run(review_command_first_card(sys.argv[2], sys.argv[3]))
     elif mode == "markdown":
-        asyncio.run(markdown_card())
+        shown_at = asyncio.run(markdown_card())
     else:
-        asyncio.run(bare_line())
+        shown_at = asyncio.run(bare_line())
     print(json.dumps({"maxrss_kb": peak_rss_kb(), "shown_at": shown_at}))
 
 
