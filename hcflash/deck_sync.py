@@ -23,6 +23,7 @@ from hcflash.store import FileRecord
 
 if TYPE_CHECKING:
     from hcflash.records import DeckFile
+    from hcflash.reparse import ParseMemo
     from hcflash.service import StudyService
 
 
@@ -45,8 +46,22 @@ class DeckScan:
     skipped: int = 0
 
 
-def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
-    """Find every deck file below `roots`, reading and parsing only those that changed since `index`.
+def file_key(path: Path, folders: dict[Path, str] | None = None) -> str:
+    """What the store's file index knows a deck file by: what `path.resolve()` gives, with each
+    folder resolved once (`folders`) for a file that is no link."""
+    if path.is_symlink():
+        return str(path.resolve())
+    parent = folders.get(path.parent) if folders is not None else None
+    if parent is None:
+        parent = str(path.parent.resolve())
+        if folders is not None:
+            folders[path.parent] = parent
+    return os.path.join(parent, path.name)
+
+
+def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict[str, ParseMemo] | None = None) -> DeckScan:
+    """Find every deck file below `roots`, reading and parsing only those that changed since `index`
+    (with `parses`, the last few files parsed, a file parsed before re-parses only around its edit).
     A changed file is held to the same rules as `hcflash check`: its parse errors and the linter's
     errors (raw HTML, links out of the deck folder, weak sources, ...; not the rules that depend on
     the day, see `lint_deck`) are the scan's issues. A file
@@ -58,13 +73,7 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
         for path, why in folder.unreadable:
             scan.issues.append(DeckIssue(UNREADABLE, f"cannot read folder: {why} (its cards would look removed)", path, 1))
         for path in folder.files:
-            if path.is_symlink():
-                key = str(path.resolve())
-            else:
-                parent = folders.get(path.parent)
-                if parent is None:
-                    parent = folders[path.parent] = str(path.parent.resolve())
-                key = os.path.join(parent, path.name)  # what path.resolve() gives for a file that is no link
+            key = file_key(path, folders)
             if key in scan.current:
                 continue
             scan.current.add(key)
@@ -96,7 +105,7 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord]) -> DeckScan:
                 continue
             base = root if root.is_dir() else root.parent
             relative = path.relative_to(root) if root.is_dir() else Path(path.name)
-            deck = parse_deck(text, Path(key), deck_name_from_path(relative))
+            deck = parse_deck(text, Path(key), deck_name_from_path(relative), parses)
             scan.issues.extend(deck.issues)
             scan.issues.extend(i for i in lint_deck(deck, base, dated=False) if i.severity == "error")
             scan.parsed.append(ParsedFile(record, deck))
@@ -108,6 +117,20 @@ class DeckSync:
 
     def __init__(self, col: StudyService) -> None:
         self.col = col
+        # The last few deck files parsed in this session, so that a sync after an edit (the review
+        # screen's edit key) re-parses only the cards around it (`parse_deck`).
+        self.parses: dict[str, ParseMemo] = {}
+
+    def expect_edit(self, path: Path) -> None:
+        """Parse a deck file before an editor opens on it, so that the sync once it is saved
+        re-parses only the cards the edit touched. A file that cannot be read is left to that sync."""
+        from hcflash.deck import decode_deck_bytes, remember_parse
+
+        try:
+            text = decode_deck_bytes(path.read_bytes(), path)
+        except (OSError, DeckError):
+            return
+        remember_parse(text, Path(file_key(path)), self.parses)
 
     def copy_bundled(self, dest: Path) -> tuple[int, SyncReport]:
         """Copy the bundled decks to a folder of the learner's (a fork's checkout, say), make it the
@@ -146,7 +169,7 @@ class DeckSync:
         index = store.sync.file_index()
         now = self.col.now()
         today = self.col.limits.today(now)
-        scan = scan_decks(roots, index)
+        scan = scan_decks(roots, index, self.parses)
         errors = capped([i for i in scan.issues if i.severity == "error"])
         if errors:
             raise DeckError(errors)

@@ -142,6 +142,10 @@ class StudyService:
     def sync(self) -> SyncReport:
         return self.syncer.run()
 
+    def expect_edit(self, file: str) -> None:
+        """A deck file is about to be edited (the review screen's edit key): see `DeckSync.expect_edit`."""
+        self.syncer.expect_edit(Path(file))
+
     def queue_counts(self, decks: Sequence[str] | None = None) -> QueueCounts:
         return self.review.queue_counts(decks)
 

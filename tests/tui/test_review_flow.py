@@ -121,16 +121,27 @@ async def test_edit_opens_the_editor_at_the_card_line_and_resyncs(make_app, tui_
     editor.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.delenv("VISUAL", raising=False)
+    from hcflash.deck import _md
+
+    parsed: list[str] = []
+    real_parse = _md.parse
+    monkeypatch.setattr(_md, "parse", lambda src, env=None: parsed.append(src) or real_parse(src, env))
+    deck_file = tmp_path / "decks" / "standards.md"
+    before = deck_file.read_text()
     app = make_app(decks=["Interop::Standards"])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         card = app.screen.card
         assert card.key == "std-oru"
+        tui_service.syncer.parses.clear()  # as in a session whose first sync had no file to parse
         await pilot.press("e")
         await pilot.pause()
         assert (tmp_path / "decks" / "standards.md.line").read_text().strip() == f"+{card.line}"
         assert "(unsolicited)" in app.screen.card.back
         assert tui_service.store.cards.get(card.id).id == card.id
+    # The file was read before the editor opened; the sync after it re-parsed the edited card only.
+    assert parsed[0] == before
+    assert parsed[1:] and all("(unsolicited)" in src and len(src) < len(deck_file.read_text()) for src in parsed[1:])
 
 
 async def test_card_text_cannot_inject_terminal_controls(make_app, tui_service, tmp_path):

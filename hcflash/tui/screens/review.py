@@ -337,6 +337,7 @@ class ReviewScreen(HcflashScreen):
         editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         card_id = self.card.id
         command = [*editor, f"+{self.card.line}", self.card.file]
+        self.service.expect_edit(self.card.file)  # its whole parse (≈8 ms at 100 cards), unless this session has it
         try:
             if self.app.is_headless:  # tests, and no terminal to hand over
                 subprocess.run(command, check=False)
