@@ -23,18 +23,17 @@ if TYPE_CHECKING:
         CardContent,
         CardKind,
         CardState,
-        LoggedRating,
-        ReviewEntry,
-        ReviewStamp,
         StateName,
         StoredCard,
         provenance_key,
     )
     from hcflash.records.deck import DeckFile, DeckHeader, Note
+    from hcflash.records.log import LoggedRating, ReviewEntry, ReviewStamp
     from hcflash.records.overview import BrowseRow, CardInfo, DeckCounts, DeckRow, SessionSummary
     from hcflash.records.provenance import CardChange, ChangeKind, SpecRef
     from hcflash.records.reports import AnkiSyncReport, DeckChange, DoctorReport, ExportSummary, FlagRow, ImportReport
-    from hcflash.records.study import ContentChange, CustomStudy, Preview, QueueCounts, ReviewCard, UndoStep
+    from hcflash.records.session import ContentChange, CustomStudy, Preview, UndoStep
+    from hcflash.records.study import QueueCounts, ReviewCard
     from hcflash.records.sync import SyncReport
 
 _EXPORTS = {
@@ -48,8 +47,8 @@ _EXPORTS = {
     "CardKind": "hcflash.records.card",
     "CardState": "hcflash.records.card",
     "ChangeKind": "hcflash.records.provenance",
-    "ContentChange": "hcflash.records.study",
-    "CustomStudy": "hcflash.records.study",
+    "ContentChange": "hcflash.records.session",
+    "CustomStudy": "hcflash.records.session",
     "DeckChange": "hcflash.records.reports",
     "DeckCounts": "hcflash.records.overview",
     "DeckFile": "hcflash.records.deck",
@@ -59,22 +58,22 @@ _EXPORTS = {
     "ExportSummary": "hcflash.records.reports",
     "FlagRow": "hcflash.records.reports",
     "ImportReport": "hcflash.records.reports",
-    "LoggedRating": "hcflash.records.card",
+    "LoggedRating": "hcflash.records.log",
     "MAX_ANSWER_MS": "hcflash.records.card",
     "Note": "hcflash.records.deck",
-    "Preview": "hcflash.records.study",
+    "Preview": "hcflash.records.session",
     "QueueCounts": "hcflash.records.study",
     "RATING_NAMES": "hcflash.records.card",
     "ReviewCard": "hcflash.records.study",
-    "ReviewEntry": "hcflash.records.card",
-    "ReviewStamp": "hcflash.records.card",
+    "ReviewEntry": "hcflash.records.log",
+    "ReviewStamp": "hcflash.records.log",
     "SessionSummary": "hcflash.records.overview",
     "SpecRef": "hcflash.records.provenance",
     "StateName": "hcflash.records.card",
     "StoreSyncWrites": "hcflash.records.anki",
     "StoredCard": "hcflash.records.card",
     "SyncReport": "hcflash.records.sync",
-    "UndoStep": "hcflash.records.study",
+    "UndoStep": "hcflash.records.session",
     "provenance_key": "hcflash.records.card",
 }
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hcflash.records.card import CardState, ReviewEntry
+from hcflash.records.card import CardState
+from hcflash.records.log import ReviewEntry
 
 
 @dataclass(frozen=True)
