@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hcflash.records import ContentChange
+from hcflash import records
 
 if TYPE_CHECKING:
-    from hcflash.records import CardInfo
+    from hcflash.records import CardInfo, ContentChange
     from hcflash.service import StudyService
 
 
@@ -24,7 +24,7 @@ class CardDetails:
             return None
         if card.previous_question is None and card.previous_answer is None:
             return None
-        return ContentChange(
+        return records.ContentChange(
             question=content_diff(card.previous_question or "", card.question),
             answer=content_diff(card.previous_answer or "", card.answer),
         )

@@ -13,25 +13,18 @@ from collections.abc import Container, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from hcflash import records
 from hcflash.cards import front_and_back
 from hcflash.errors import ReviewError
 from hcflash.limits import NEW, REVIEW
 from hcflash.queue_memory import Entry, QueueMemory
-from hcflash.records import (
-    MAX_ANSWER_MS,
-    CardState,
-    CustomStudy,
-    Preview,
-    QueueCounts,
-    ReviewCard,
-    ReviewEntry,
-    UndoStep,
-)
+from hcflash.records import MAX_ANSWER_MS, CardState, QueueCounts, ReviewCard
 from hcflash.store import StateChanged
 from hcflash.timeutil import next_study_day_start
 
 if TYPE_CHECKING:
-    from hcflash.records import SessionSummary
+    # Made once the learner acts (`records.X(...)` loads each on first use): not before the first card.
+    from hcflash.records import CustomStudy, Preview, ReviewEntry, SessionSummary, UndoStep
     from hcflash.service import StudyService
     from hcflash.store.cards import ReviewRow
     from hcflash.store.codec import EncodedRating
@@ -191,7 +184,7 @@ class ReviewSession:
         if after_this is not None:
             self._card(after_this[1])
         return {
-            rating: Preview(rating, after, (after.due or now) - (after.last_review or now))
+            rating: records.Preview(rating, after, (after.due or now) - (after.last_review or now))
             for rating, after in outcomes.items()
         }
 
@@ -239,8 +232,8 @@ class ReviewSession:
         self._shown_at.pop(card_id, None)
         if card_id in self._custom_queue:
             self._custom_queue.remove(card_id)
-        entry = ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
-        self._undo.append(UndoStep("rating", card_id, (before, *(b for b, _ in siblings)), log_id=log_id, entry=entry, deck=deck))
+        entry = records.ReviewEntry(log_id, card_id, rating, reviewed_at, duration_ms, before, after)
+        self._undo.append(records.UndoStep("rating", card_id, (before, *(b for b, _ in siblings)), log_id=log_id, entry=entry, deck=deck))
         self._session[log_id] = entry
         self.col.limits.count(deck, before.state, reviewed_at, +1)
         return entry
@@ -252,7 +245,7 @@ class ReviewSession:
             if rating == 1:
                 self._custom_queue.append(card_id)  # Again: see it once more before the session ends
         self._shown_at.pop(card_id, None)
-        return ReviewEntry(0, card_id, rating, self.col.now(), None, state, state, origin="cram")
+        return records.ReviewEntry(0, card_id, rating, self.col.now(), None, state, state, origin="cram")
 
     def _siblings_to_bury(self, card_id: int, now: datetime) -> list[tuple[CardState, CardState]]:
         """(before, after) for each sibling this answer buries: new, review and interday learning
@@ -280,17 +273,17 @@ class ReviewSession:
     def bury(self, card_id: int) -> None:
         """Hide until the next study day (Anki's bury)."""
         _, day_end = self.col.limits.day_bounds()
-        self._change(UndoStep("bury", card_id, (self.col.store.states.get(card_id),)), buried_until=day_end)
+        self._change(records.UndoStep("bury", card_id, (self.col.store.states.get(card_id),)), buried_until=day_end)
 
     def suspend(self, card_id: int) -> None:
-        self._change(UndoStep("suspend", card_id, (self.col.store.states.get(card_id),)), suspended=True)
+        self._change(records.UndoStep("suspend", card_id, (self.col.store.states.get(card_id),)), suspended=True)
 
     def reset(self, card_id: int) -> None:
         """Start the card over as new (its review history stays in the log)."""
         before = self.col.store.states.get(card_id)
         self.col.store.states.save(CardState(card_id=card_id, suspended=before.suspended))
         self._previews.pop(card_id, None)
-        self._undo.append(UndoStep("reset", card_id, (before,)))
+        self._undo.append(records.UndoStep("reset", card_id, (before,)))
 
     def _change(self, step: UndoStep, suspended: bool | None = None, buried_until: datetime | None = None) -> None:
         """Bury or suspend, keeping the state before for undo."""
@@ -307,7 +300,7 @@ class ReviewSession:
     def flag(self, card_id: int, note: str = "") -> None:
         """Record that a card looks wrong, for the deck authors (`hcflash flags` lists them)."""
         flag_id = self.col.store.flags.add(card_id, note.strip(), self.col.now())
-        self._undo.append(UndoStep("flag", card_id, (), flag_id=flag_id))
+        self._undo.append(records.UndoStep("flag", card_id, (), flag_id=flag_id))
 
     def undo(self) -> UndoStep:
         """Take back the last action of this session (a rating, bury, suspend, reset or flag); the

@@ -15,13 +15,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcflash import records
 from hcflash.card_details import CardDetails
 from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
 from hcflash.errors import ConfigError
 from hcflash.limits import ROOT, DailyLimits
 from hcflash.locations import bundled_decks_dir, env_deck_dirs
-from hcflash.records import CustomStudy
 from hcflash.review import ReviewSession
 from hcflash.settings import Settings, add_today, apply_setting
 from hcflash.store import Store
@@ -212,7 +212,7 @@ class StudyService:
             return counts.new if kind == "new" else counts.review
         if kind not in ("forgotten", "ahead", "cram"):
             raise ConfigError(f"unknown kind of custom study {kind!r}")
-        return self.review.start_custom(CustomStudy(kind, (deck,) if deck else None, max(1, amount), tag))  # type: ignore[arg-type]
+        return self.review.start_custom(records.CustomStudy(kind, (deck,) if deck else None, max(1, amount), tag))  # type: ignore[arg-type]
 
     def open_flags(self) -> list[FlagRow]:
         return self.store.flags.open()

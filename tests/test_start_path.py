@@ -48,7 +48,8 @@ asyncio.run(first_card())
 unneeded = ('sqlite_utils', 'dateutil', 'pluggy', 'anki', 'hcflash.anki.bridge', 'hcflash.stats', 'hcflash.browse',
             'hcflash.parameters', 'hcflash.optimize', 'hcflash.sync', 'hcflash.deck', 'hcflash.records.anki',
             'hcflash.records.reports', 'hcflash.store.anki_sync', 'hcflash.store.export_reads', 'hcflash.store.flags',
-            'hashlib', 'zoneinfo', 'hcflash.records.deck', 'hcflash.records.overview')
+            'hashlib', 'zoneinfo', 'hcflash.records.deck', 'hcflash.records.overview', 'hcflash.records.log',
+            'hcflash.records.session')
 if sys.argv[3] == "app":
     unneeded += ('click', 'hcflash.cli', 'hcflash.maintenance')
 else:  # the checks list the day's backups by name, without strptime's module; only the study commands load

@@ -6,14 +6,18 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hcflash import records
 from hcflash.errors import StoreError
-from hcflash.records import CardState, LoggedRating, ReviewEntry, ReviewStamp
+from hcflash.records import CardState
 from hcflash.store.base import Stamp, StoreDB, Table, deck_filter
 from hcflash.store.codec import EncodedRating, encode_ratings, snapshot, state_from_row, state_row
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import from_db, to_db
+
+if TYPE_CHECKING:  # made by `records.X(...)`, loaded on first use: a session opens the log before any rating
+    from hcflash.records import LoggedRating, ReviewEntry, ReviewStamp
 
 
 class StateChanged(StoreError):
@@ -75,7 +79,7 @@ class ReviewLog(Table):
         return encode_ratings(before, outcomes)
 
     def _entry(self, row: dict[str, Any]) -> ReviewEntry:
-        return ReviewEntry(
+        return records.ReviewEntry(
             id=row["id"], card_id=row["card_id"], rating=row["rating"],
             reviewed_at=from_db(row["reviewed_at"]),  # type: ignore[arg-type]
             duration_ms=row["duration_ms"],
@@ -122,7 +126,7 @@ class ReviewLog(Table):
         for log_id, card_id, rating, at in self._query(
             "SELECT id, card_id, rating, reviewed_at FROM review_log ORDER BY reviewed_at, id"
         ):
-            grouped.setdefault(card_id, []).append(ReviewStamp(log_id, card_id, rating, from_db(at)))  # type: ignore[arg-type]
+            grouped.setdefault(card_id, []).append(records.ReviewStamp(log_id, card_id, rating, from_db(at)))  # type: ignore[arg-type]
         return grouped
 
     def of_cards(self, card_ids: list[int]) -> dict[int, list[ReviewEntry]]:
@@ -204,7 +208,7 @@ class ReviewLog(Table):
     def between(self, start: datetime, end: datetime) -> list[LoggedRating]:
         """Ratings given in [start, end), oldest first."""
         return [
-            LoggedRating(from_db(r[0]), r[1], r[2])  # type: ignore[arg-type]
+            records.LoggedRating(from_db(r[0]), r[1], r[2])  # type: ignore[arg-type]
             for r in self._query(
                 "SELECT reviewed_at, rating, json_extract(state_before, '$.state') FROM review_log "
                 "WHERE reviewed_at >= ? AND reviewed_at < ? ORDER BY reviewed_at",

@@ -8,6 +8,7 @@ import shlex
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult, SuspendNotSupported
@@ -18,12 +19,15 @@ from textual.widget import Widget
 from textual.widgets import Footer, Rule, Static
 
 from hcflash.locations import bundled_decks_dir
-from hcflash.records import ContentChange, ReviewCard
+from hcflash.records import ReviewCard
 from hcflash.service import StudyService
 from hcflash.text_safety import plain_text
 from hcflash.tui.base import HcflashScreen, reports_errors
 from hcflash.tui.widgets.card_markdown import CardMarkdown
 from hcflash.tui.widgets.rating_bar import RatingBar
+
+if TYPE_CHECKING:
+    from hcflash.records import ContentChange
 
 _LINK_RE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from hcflash.records import Preview
+if TYPE_CHECKING:
+    from hcflash.records import Preview
 
 _STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
 
