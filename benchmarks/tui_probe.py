@@ -33,9 +33,12 @@ async def hcflash_first_card(db: str, decks: str) -> float:
 
 
 async def review_command_first_card(db: str, decks: str) -> float:
-    """`hcflash review` as the command runs it: the command line imported, then the checks every
-    writing command makes before it writes (settings, SQLite's quick check, the day's backup, the
-    clock), the sync, and the app."""
+    """`hcflash review` as the command runs it: the collector held off as the entry point does, the
+    command line imported, then the checks every writing command makes before it writes (settings,
+    SQLite's quick check, the day's backup, the clock), the sync, and the app."""
+    from hcflash.bulk import hold_for_start
+
+    hold_for_start()  # `hcflash.entry.main`'s first step
     from pathlib import Path
 
     import hcflash.cli  # noqa: F401 - what the `hcflash` entry point imports before any command

@@ -7,6 +7,9 @@ import sys
 
 
 def main() -> None:
+    from hcflash.bulk import hold_for_start
+
+    hold_for_start()  # until the command's own work begins, or the review's first screen is drawn
     args = sys.argv[1:]
     from hcflash.prompt import wants_quick_status
 

@@ -203,3 +203,46 @@ def test_every_command_is_found_by_name_from_its_own_module():
 def test_a_mistyped_command_is_told_the_closest_one():
     result = CliRunner().invoke(main, ["revie"])
     assert result.exit_code == 2 and "No such command 'revie'. Did you mean 'review'?" in result.output
+
+
+def test_the_collector_held_while_hcflash_starts_is_back_on_when_a_command_begins(tmp_path, deck_dir, monkeypatch):
+    """`hcflash` starts with Python's cyclic collector off (`bulk.hold_for_start`); a command other
+    than the full-screen review must have it back on before its own work, or a long one would grow."""
+    import gc
+
+    from hcflash import bulk
+    from hcflash.service import StudyService
+
+    write_deck(deck_dir, "a.md", basic_cards("a", 2))
+    db = str(tmp_path / "s.db")
+    seen: list[tuple[str, bool]] = []
+    counts = StudyService.queue_counts
+    monkeypatch.setattr(StudyService, "queue_counts", lambda self, *a: seen.append(("status", gc.isenabled())) or counts(self, *a))
+    import hcflash.plain_review
+
+    plain = hcflash.plain_review.run_plain_review
+    monkeypatch.setattr(hcflash.plain_review, "run_plain_review", lambda *a: seen.append(("plain", gc.isenabled())) or plain(*a))
+    try:
+        for args in (["status", "--short"], ["review", "--plain"]):
+            bulk.hold_for_start()
+            assert not gc.isenabled()
+            result = run("--db", db, "--decks", str(deck_dir), *args, input="")
+            assert result.exit_code == 0, result.output
+    finally:
+        bulk.release_after_start()
+        gc.enable()
+    assert seen[0] == ("status", True) and ("plain", True) in seen
+
+
+def test_releasing_the_collector_leaves_it_off_when_something_else_had_turned_it_off():
+    import gc
+
+    from hcflash import bulk
+
+    gc.disable()
+    try:
+        bulk.hold_for_start()
+        bulk.release_after_start()
+        assert not gc.isenabled()  # bulk work that paused it turns it back on itself
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from hcflash.bulk import release_after_start
 from hcflash.errors import DeckError, HcflashError
 from hcflash.exit_codes import EXIT_DECK_ERROR, EXIT_ERROR
 from hcflash.locations import default_db_path
@@ -143,6 +144,8 @@ def main(ctx: click.Context, db: Path | None, decks: tuple[Path, ...]) -> None:
     session = Session(db, decks)
     ctx.obj = session
     ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand not in (None, "review"):  # the review turns it on once its first screen is up
+        release_after_start()
     if ctx.invoked_subcommand is None:
         from hcflash.cli.study import review
 

@@ -117,7 +117,10 @@ def review(
             click.echo("Nothing to study that way: no cards match.")
             return
     if not tui:
+        from hcflash.bulk import release_after_start
         from hcflash.plain_review import run_plain_review
+
+        release_after_start()
 
         run_plain_review(service, decks, report)
         return

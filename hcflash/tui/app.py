@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from hcflash.bulk import release_after_start
 from hcflash.errors import DeckError, HcflashError
 from hcflash.records import SyncReport
 from hcflash.service import StudyService
@@ -75,6 +76,7 @@ class HcflashApp(App[None]):
         synced = self._synced_line()
         if synced and not self.start_in_review:
             self.notify(synced, markup=False)
+        self.call_after_refresh(release_after_start)  # the collector, off while `hcflash` started
         if self.service.soundness_pending:
             # The store's quick check runs once the first card is on screen (run during the start,
             # it slowed it); a damaged store is said as soon as it is done, with the backup to

@@ -156,3 +156,27 @@ async def test_a_store_damaged_where_no_review_reads_shows_its_first_card_and_re
     finally:
         session.close()
     assert review_count(db) == before
+
+
+async def test_the_collector_held_while_hcflash_starts_is_back_on_once_the_first_card_is_drawn(make_app, monkeypatch):
+    """`hcflash review` starts with Python's cyclic collector off (`bulk.hold_for_start`): the first
+    card is built without it, and a session of any length has it once that card is on screen."""
+    import gc
+
+    from hcflash import bulk
+
+    at_first_card: list[bool] = []
+    take = ReviewScreen._take  # where the screen takes each card it shows, the first as it is composed
+    monkeypatch.setattr(ReviewScreen, "_take", lambda self, card: at_first_card.append(gc.isenabled()) or take(self, card))
+    bulk.hold_for_start()
+    try:
+        app = make_app(start_review=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while getattr(app.screen, "card", None) is None:
+                await pilot.pause(0.01)
+            await pilot.pause()
+            assert at_first_card[0] is False
+            assert gc.isenabled()
+    finally:
+        bulk.release_after_start()
+        gc.enable()
