@@ -61,7 +61,7 @@ def file_key(path: Path, folders: dict[Path, str] | None = None) -> str:
 
 def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict[str, ParseMemo] | None = None) -> DeckScan:
     """Find every deck file below `roots`, reading and parsing only those that changed since `index`
-    (with `parses`, the last few files parsed, a file parsed before re-parses only around its edit).
+    (a file that `parses` holds, parsed ahead of an edit, is re-parsed only around the edit).
     A changed file is held to the same rules as `hcflash check`: its parse errors and the linter's
     errors (raw HTML, links out of the deck folder, weak sources, ...; not the rules that depend on
     the day, see `lint_deck`) are the scan's issues. A file
@@ -117,8 +117,8 @@ class DeckSync:
 
     def __init__(self, col: StudyService) -> None:
         self.col = col
-        # The last few deck files parsed in this session, so that a sync after an edit (the review
-        # screen's edit key) re-parses only the cards around it (`parse_deck`).
+        # The deck files parsed ahead of an edit in this session (a few at most), so that the sync
+        # after it (the review screen's edit key) re-parses only the cards around it (`parse_deck`).
         self.parses: dict[str, ParseMemo] = {}
 
     def expect_edit(self, path: Path) -> None:

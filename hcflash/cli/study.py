@@ -121,7 +121,6 @@ def review(
         from hcflash.plain_review import run_plain_review
 
         release_after_start()
-
         run_plain_review(service, decks, report)
         return
     from hcflash.tui.app import HcflashApp
