@@ -206,7 +206,12 @@ def _block_tokens(
     a sync that parses many files would otherwise keep each one's tokens past its parse, and the
     fresh memory the next parse then takes made a full sync ≈5% slower."""
     before = memory.pop(key, None) if memory is not None else None
-    tokens = reparse(lines, before, _md.parse) if before is not None else None
+    tokens = None
+    if before is not None:
+        try:
+            tokens = reparse(lines, before, _md.parse)
+        except _TooManyBlocks:  # its line is the piece's, not the file's
+            tokens = None
     if tokens is None or len(tokens) > MAX_BLOCKS:  # a whole parse says where the budget ran out
         tokens = _md.parse(text)  # may raise _TooManyBlocks: nothing is remembered then
     if memory is not None and (before is not None or remember):

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hcflash.deck import _md, parse_deck, remember_parse
+from hcflash.issue_codes import TOO_COMPLEX
 from hcflash.reparse import MEMO_FILES, ParseMemo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,3 +168,20 @@ def test_the_memory_keeps_only_the_files_asked_for_and_the_last_of_them() -> Non
     parse_deck(SHAPES.replace("quoted", "quoted again"), Path("/decks/3.md"), "S", memory)  # kept, and now the last
     assert list(memory) == [f"/decks/{n}.md" for n in (4, 5, 6, 3)]
     assert "quoted again" in "\n".join(memory["/decks/3.md"].lines)
+
+
+def test_a_file_past_the_block_budget_after_an_edit_is_refused_at_the_same_line(monkeypatch) -> None:  # noqa: ANN001
+    import hcflash.deck
+
+    lines = SHAPES.split("\n")
+    at = lines.index("- two")
+    edited = "\n".join([*lines[:at], *(f"- item {n}" for n in range(40)), *lines[at:]])
+    whole = parse_deck(edited, Path("s.md"), "S")
+    monkeypatch.setattr(hcflash.deck, "MAX_BLOCKS", len(_md.parse(SHAPES)) + 20)  # the edit takes the file past it
+    memory: dict[str, ParseMemo] = {}
+    remember_parse(SHAPES, Path("s.md"), memory)
+    reparsed = parse_deck(edited, Path("s.md"), "S", memory)
+    refused = parse_deck(edited, Path("s.md"), "S")
+    assert [(i.code, i.line) for i in reparsed.issues] == [(i.code, i.line) for i in refused.issues]
+    assert [i.code for i in refused.issues] == [TOO_COMPLEX] and refused.issues[0].line > at  # where the file ran out
+    assert not reparsed.notes and whole.notes  # without the lower budget the same text parses
