@@ -46,7 +46,8 @@ def reparse(lines: list[str], before: ParseMemo, parse: Callable[[str], list[Tok
     top-level block starts on it in the old parse, so every block before it ended on earlier lines,
     which are unchanged too. Parsed alone, the changed stretch must end in the same anchor heading,
     at the top level, on its (shifted) line; from there the parser goes on afresh over lines that
-    are the old ones, so the old tokens hold, moved by the change in line count."""
+    are the old ones, so the old tokens hold, moved by the change in line count. They are moved in
+    place and become the new parse's: `before` is spent (`parse_deck` drops it from its memory)."""
     old_lines, old_tokens = before.lines, before.tokens
     n_old, n_new = len(old_lines), len(lines)
     shortest = min(n_old, n_new)
