@@ -124,11 +124,11 @@ class DeckSync:
     def expect_edit(self, path: Path) -> None:
         """Parse a deck file before an editor opens on it, so that the sync once it is saved
         re-parses only the cards the edit touched. A file that cannot be read is left to that sync."""
-        from hcflash.deck import decode_deck_bytes, remember_parse
+        from hcflash.deck import read_deck_text, remember_parse
 
         try:
-            text = decode_deck_bytes(path.read_bytes(), path)
-        except (OSError, DeckError):
+            text = read_deck_text(path)
+        except DeckError:
             return
         remember_parse(text, Path(file_key(path)), self.parses)
 
