@@ -17,16 +17,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from hcflash.records.anki import AnkiCollectionLink, AnkiNoteLink, StoreSyncWrites
-    from hcflash.records.card import (
-        MAX_ANSWER_MS,
-        RATING_NAMES,
-        CardContent,
-        CardKind,
-        CardState,
-        StateName,
-        StoredCard,
-        provenance_key,
-    )
+    from hcflash.records.card import MAX_ANSWER_MS, RATING_NAMES, CardKind, CardState, StateName
+    from hcflash.records.content import CardContent, StoredCard, provenance_key
     from hcflash.records.deck import DeckFile, DeckHeader, Note
     from hcflash.records.log import LoggedRating, ReviewEntry, ReviewStamp
     from hcflash.records.overview import BrowseRow, CardInfo, DeckCounts, DeckRow, SessionSummary
@@ -42,7 +34,7 @@ _EXPORTS = {
     "AnkiSyncReport": "hcflash.records.reports",
     "BrowseRow": "hcflash.records.overview",
     "CardChange": "hcflash.records.provenance",
-    "CardContent": "hcflash.records.card",
+    "CardContent": "hcflash.records.content",
     "CardInfo": "hcflash.records.overview",
     "CardKind": "hcflash.records.card",
     "CardState": "hcflash.records.card",
@@ -71,10 +63,10 @@ _EXPORTS = {
     "SpecRef": "hcflash.records.provenance",
     "StateName": "hcflash.records.card",
     "StoreSyncWrites": "hcflash.records.anki",
-    "StoredCard": "hcflash.records.card",
+    "StoredCard": "hcflash.records.content",
     "SyncReport": "hcflash.records.sync",
     "UndoStep": "hcflash.records.session",
-    "provenance_key": "hcflash.records.card",
+    "provenance_key": "hcflash.records.content",
 }
 
 __all__ = [

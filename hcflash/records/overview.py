@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hcflash.records.card import CardState, StoredCard
+from hcflash.records.card import CardState
+from hcflash.records.content import StoredCard
 from hcflash.records.log import ReviewEntry
 
 
