@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hcflash.records import CardContent, CardKind
+from hcflash import records
 
 if TYPE_CHECKING:  # a parsed deck's records load with the parser, not before a review's first card
-    from hcflash.records import DeckHeader, Note
+    from hcflash.records import CardContent, CardKind, DeckHeader, Note
 
 MAX_CLOZE_NUMBER = 999  # Anki numbers cards by cloze; a huge number is a typo (and overflows SQLite)
 _BRACES_RE = re.compile(r"\{\{|\}\}")
@@ -157,13 +157,13 @@ def expand_note(note: Note, header: DeckHeader, file: str) -> list[CardContent]:
     )
     if note.is_cloze:
         return [
-            CardContent(key=card_key(note.id, "cloze", n), kind="cloze", ord=n, **common)
+            records.CardContent(key=card_key(note.id, "cloze", n), kind="cloze", ord=n, **common)
             for n in note.cloze_numbers
         ]
-    cards = [CardContent(key=note.id, kind="basic", ord=0, **common)]
+    cards = [records.CardContent(key=note.id, kind="basic", ord=0, **common)]
     wants_reverse = header.reverse if note.reverse is None else note.reverse
     if wants_reverse:
-        cards.append(CardContent(key=card_key(note.id, "reverse", 0), kind="reverse", ord=0, **common))
+        cards.append(records.CardContent(key=card_key(note.id, "reverse", 0), kind="reverse", ord=0, **common))
     return cards
 
 

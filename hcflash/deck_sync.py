@@ -11,18 +11,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from hcflash.bulk import collector_paused
 from hcflash.cards import expand_note
 from hcflash.errors import ConfigError, DeckError
-from hcflash.issue_codes import UNREADABLE, DeckIssue, capped
 from hcflash.locations import deck_files, find_deck_files
-from hcflash.records import CardContent, SyncReport
+from hcflash.records import SyncReport
 from hcflash.store import FileRecord
 
 if TYPE_CHECKING:
-    from hcflash.records import DeckFile
+    from hcflash.issue_codes import DeckIssue
+    from hcflash.records import CardContent, DeckFile
     from hcflash.reparse import ParseMemo
     from hcflash.service import StudyService
 
@@ -71,7 +71,7 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict
     for root in roots:
         folder = find_deck_files(root)
         for path, why in folder.unreadable:
-            scan.issues.append(DeckIssue(UNREADABLE, f"cannot read folder: {why} (its cards would look removed)", path, 1))
+            scan.issues.append(_unreadable(f"cannot read folder: {why} (its cards would look removed)", path))
         for path in folder.files:
             key = file_key(path, folders)
             if key in scan.current:
@@ -85,7 +85,7 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict
                     continue
                 data = path.read_bytes()
             except OSError as exc:
-                scan.issues.append(DeckIssue(UNREADABLE, f"cannot read file: {exc.strerror or exc}", path, 1))
+                scan.issues.append(_unreadable(f"cannot read file: {exc.strerror or exc}", path))
                 continue
             import hashlib  # only for a file whose size or time moved
 
@@ -110,6 +110,21 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict
             scan.issues.extend(i for i in lint_deck(deck, base, dated=False) if i.severity == "error")
             scan.parsed.append(ParsedFile(record, deck))
     return scan
+
+
+
+# The issue codes load with the first issue: a sync with nothing wrong, which starts every session,
+# goes without them.
+def _unreadable(message: str, path: Path) -> DeckIssue:
+    from hcflash.issue_codes import UNREADABLE, DeckIssue
+
+    return DeckIssue(UNREADABLE, message, path, 1)
+
+
+def _refuse(errors: list[DeckIssue]) -> NoReturn:
+    from hcflash.issue_codes import capped
+
+    raise DeckError(capped(errors))
 
 
 class DeckSync:
@@ -170,9 +185,9 @@ class DeckSync:
         now = self.col.now()
         today = self.col.limits.today(now)
         scan = scan_decks(roots, index, self.parses)
-        errors = capped([i for i in scan.issues if i.severity == "error"])
+        errors = [i for i in scan.issues if i.severity == "error"]
         if errors:
-            raise DeckError(errors)
+            _refuse(errors)
         removed = sorted(set(index) - scan.current)
         expired = store.sync.expire(today, now)  # windows close on their day, edited or not
         if not scan.parsed and not removed:
@@ -202,7 +217,7 @@ class DeckSync:
         plan = plan_sync(contents, reparsed, known, today)
         plan_errors = [i for i in plan.issues if i.severity == "error"]
         if plan_errors:
-            raise DeckError(capped(plan_errors))
+            _refuse(plan_errors)
         store.sync.apply(plan, [p.record for p in scan.parsed] + scan.touched, removed, descriptions, now, today)
         self.col.review.forget_previews()
         self.col.limits.forget()

@@ -2,7 +2,8 @@
 
 The learner waits for every module imported before the card appears, so the nouns a review never
 touches (Anki, backups and doctor, stats, browse, the optimizer; the records and store tables only
-they use; the deck parser and sync planner when no deck changed) load on first use, and sqlite-utils
+they use; the deck parser, the sync planner, the cards' content records and the issue codes when no
+deck changed) load on first use, and sqlite-utils
 (with click, dateutil and pluggy's scan of every installed package) only when a store has a schema
 step to apply."""
 
@@ -49,9 +50,9 @@ unneeded = ('sqlite_utils', 'dateutil', 'pluggy', 'anki', 'hcflash.anki.bridge',
             'hcflash.parameters', 'hcflash.optimize', 'hcflash.sync', 'hcflash.deck', 'hcflash.records.anki',
             'hcflash.records.reports', 'hcflash.store.anki_sync', 'hcflash.store.export_reads', 'hcflash.store.flags',
             'hashlib', 'zoneinfo', 'hcflash.records.deck', 'hcflash.records.overview', 'hcflash.records.log',
-            'hcflash.records.session')
+            'hcflash.records.session', 'hcflash.records.content', 'hcflash.issue_codes')
 if sys.argv[3] == "app":
-    unneeded += ('click', 'hcflash.cli', 'hcflash.maintenance')
+    unneeded += ('click', 'hcflash.cli', 'hcflash.maintenance', 'hcflash.backups', 'hcflash.store.copies')
 else:  # the checks list the day's backups by name, without strptime's module; only the study commands load
     unneeded += ('_strptime', 'hcflash.cli.anki', 'hcflash.cli.changes', 'hcflash.cli.decks', 'hcflash.cli.safety',
                  'hcflash.cli.settings')

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from hcflash.issue_codes import DeckIssue
+if TYPE_CHECKING:  # the codes load with the first issue, not with every sync's report
+    from hcflash.issue_codes import DeckIssue
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from hcflash import records
 from hcflash.errors import StoreError
-from hcflash.records import CardChange, CardState, SpecRef, StoredCard
+from hcflash.records import CardChange, CardState, SpecRef
 from hcflash.store.base import Table, deck_filter
 from hcflash.store.codec import STATE_COLUMNS, state_from_row, state_from_values
 from hcflash.store.timecodec import date_from_db, from_db, to_db
 
 if TYPE_CHECKING:
-    from hcflash.records import BrowseRow
+    from hcflash.records import BrowseRow, StoredCard
 
 CARD_COLUMNS = """c.id, c.key, c.note_id, c.kind, c.ord, d.name AS deck, c.question, c.answer,
     c.sources, c.tags, c.file, c.line, c.content_hash, c.added_at, c.updated_at,
@@ -28,7 +29,7 @@ def _json_tuple(text: str | None) -> tuple:
 
 
 def card_from_row(row: dict[str, Any]) -> StoredCard:
-    return StoredCard(
+    return records.StoredCard(
         id=row["id"],
         key=row["key"],
         note_id=row["note_id"],

@@ -13,12 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcflash.backups import backup_path
 from hcflash.errors import StoreError
 from hcflash.store.base import StoreDB, raise_store_failure, readonly_uri
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
-from hcflash.store.copies import check_file, write_checked_copy
 from hcflash.store.html_cache import HtmlCache
 from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
@@ -104,6 +102,9 @@ class Store:
             if set(STEP_NAMES) - set(applied):
                 if applied:
                     # An existing store about to change shape: keep a checked copy from before, as Anki does.
+                    from hcflash.backups import backup_path
+                    from hcflash.store.copies import write_checked_copy
+
                     write_checked_copy(conn, path, backup_path(path, datetime.now(UTC), "pre-migration"))
                 apply_steps(conn)
         except BaseException as exc:
@@ -143,6 +144,8 @@ class Store:
     @staticmethod
     def inspect_file(path: Path) -> list[str]:
         """Why a file cannot be restored as a store; empty if it can. Opens it read-only."""
+        from hcflash.store.copies import check_file  # copies load when one is made or checked, not with every store
+
         return check_file(path)
 
     @staticmethod
@@ -227,4 +230,6 @@ class Store:
 
     def backup_to(self, target: Path) -> Path:
         """A checked copy of the store at `target` (see `copies.write_checked_copy`)."""
+        from hcflash.store.copies import write_checked_copy
+
         return write_checked_copy(self.db.conn, self.path, target)

@@ -10,14 +10,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hcflash import records
 from hcflash.cards import sibling_rank
-from hcflash.records import CardChange, CardContent, SpecRef, provenance_key
 from hcflash.store.base import StoreDB, Table
 from hcflash.store.changes import ChangeLog
 from hcflash.store.states import StateTable
 from hcflash.store.timecodec import date_from_db, date_to_db, to_db
 
 if TYPE_CHECKING:  # the planner loads only when a deck changed: a no-op sync starts sessions
+    from hcflash.records import CardContent
     from hcflash.sync import KnownCard, SyncPlan
 
 
@@ -74,9 +75,9 @@ class SyncWriter(Table):
             provenance = provenance_of.get(raw_key)
             verified, specs, valid_from, valid_until, change_kind, change_on, change_reason = raw
             if provenance is None:
-                change = CardChange(change_kind, date_from_db(change_on), change_reason or "") if change_kind else None  # type: ignore[arg-type]
-                provenance = provenance_of[raw_key] = provenance_key(
-                    date_from_db(verified), tuple(SpecRef(*s) for s in json.loads(specs or "[]")),
+                change = records.CardChange(change_kind, date_from_db(change_on), change_reason or "") if change_kind else None  # type: ignore[arg-type]
+                provenance = provenance_of[raw_key] = records.provenance_key(
+                    date_from_db(verified), tuple(records.SpecRef(*s) for s in json.loads(specs or "[]")),
                     date_from_db(valid_from), date_from_db(valid_until), change,
                 )
             known[key] = KnownCard(
