@@ -48,31 +48,37 @@ class DeckFolder:
     unreadable: list[tuple[Path, str]]
 
 
-def _is_deck_name(relative: Path) -> bool:
-    if any(part.startswith((".", "_")) for part in relative.parts):
-        return False
-    return relative.suffix == ".md" and relative.name.upper() not in ("README.MD", "CONTRIBUTING.MD")
+def _is_deck_name(name: str) -> bool:
+    return name.endswith(".md") and name.upper() not in ("README.MD", "CONTRIBUTING.MD")
 
 
 def find_deck_files(root: Path) -> DeckFolder:
     """Markdown deck files below a folder, in a stable order; READMEs and _/. names are not decks.
-    Folders that cannot be listed are reported, never skipped in silence."""
+    Folders that cannot be listed are reported, never skipped in silence. Links to folders are not
+    followed (a loop of links must not hang a sync); links to files are read.
+
+    os.scandir rather than os.walk and a Path per name: its entries know their type from the folder
+    listing, which made this a third of the time of every session's sync that finds nothing to do."""
     if root.is_file():
         return DeckFolder([root], [])
     unreadable: list[tuple[Path, str]] = []
-
-    def failed(exc: OSError) -> None:
-        unreadable.append((Path(exc.filename or root), exc.strerror or str(exc)))
-
     found = []
-    for folder, dirs, files in os.walk(root, onerror=failed):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in files:
-            path = here / name
-            if _is_deck_name(path.relative_to(root)) and path.is_file():
-                found.append(path)
-    return DeckFolder(sorted(found), unreadable)
+    folders = [os.fspath(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith((".", "_")):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif _is_deck_name(name) and entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError as exc:
+            unreadable.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+    return DeckFolder(sorted(found), sorted(unreadable))
 
 
 def deck_files(root: Path) -> list[Path]:

@@ -206,6 +206,33 @@ def test_deck_files_are_known_by_their_real_paths_through_links(tmp_path):
         assert again.nothing_changed and again.files_skipped == 2
 
 
+def test_the_deck_files_of_a_folder_are_its_markdown_files_in_a_stable_order(tmp_path):
+    """What a sync reads below a deck folder: `.md` files at any depth, sorted; not READMEs or
+    CONTRIBUTING files, not names starting with `.` or `_` (drafts, hidden folders), not other
+    files; a linked file is read, a linked folder is not entered (a loop of links cannot hang a
+    sync)."""
+    from hcflash.locations import find_deck_files
+
+    root = tmp_path / "decks"
+    for name in ("b.md", "a.md", "sub/z.md", "sub/deeper/c.md", "README.md", "sub/readme.MD", "CONTRIBUTING.md",
+                 "_drafts/x.md", "sub/_y.md", ".hidden/h.md", ".d.md", "notes.txt", "upper.MD"):
+        write_deck(root, name, "# Deck\n")
+    (root / "dir.md").mkdir()  # a folder named like a deck file is neither a deck nor entered twice
+    write_deck(root / "dir.md", "inner.md", "# Deck\n")
+    outside = write_deck(tmp_path / "elsewhere", "linked.md", "# Deck\n")
+    (root / "linked.md").symlink_to(outside)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "dangling.md").symlink_to(tmp_path / "gone.md")
+
+    folder = find_deck_files(root)
+
+    assert [p.relative_to(root).as_posix() for p in folder.files] == [
+        "a.md", "b.md", "dir.md/inner.md", "linked.md", "sub/deeper/c.md", "sub/z.md",
+    ]
+    assert folder.unreadable == []
+    assert find_deck_files(root / "a.md").files == [root / "a.md"]  # a file named as the folder is the only deck
+
+
 def test_a_store_from_before_prefix_search_gets_it_and_it_stays_current(tmp_path, deck_dir, clock):
     """m009 rebuilds the search index with prefix indexes. A store written before it must search
     as it did, and the index must follow later syncs: the triggers that feed it name the table
