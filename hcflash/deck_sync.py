@@ -112,7 +112,6 @@ def scan_decks(roots: Sequence[Path], index: dict[str, FileRecord], parses: dict
     return scan
 
 
-
 # The issue codes load with the first issue: a sync with nothing wrong, which starts every session,
 # goes without them.
 def _unreadable(message: str, path: Path) -> DeckIssue:
