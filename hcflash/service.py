@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hcflash import records
-from hcflash.card_details import CardDetails
-from hcflash.deck_list import DeckList
 from hcflash.deck_sync import DeckSync
 from hcflash.errors import ConfigError
 from hcflash.limits import ROOT, DailyLimits
@@ -30,6 +28,8 @@ from hcflash.timeutil import as_utc, utcnow
 
 if TYPE_CHECKING:
     from hcflash.anki.bridge import AnkiBridge
+    from hcflash.card_details import CardDetails
+    from hcflash.deck_list import DeckList
     from hcflash.maintenance import Maintenance
     from hcflash.optimize import FitResult, RetentionOutcome
     from hcflash.parameters import ParameterFitting
@@ -68,12 +68,23 @@ class StudyService:
         self._settings: Settings | None = None
         self.limits = DailyLimits(self)
         self.review = ReviewSession(self)
-        self.details = CardDetails(self)
-        self.decks = DeckList(self)
         self.syncer = DeckSync(self)
         self._wal = WalUpkeep(store.path)
 
     # The nouns no review needs load on first use: a session starts without importing them.
+
+    @cached_property
+    def decks(self) -> DeckList:
+        from hcflash.deck_list import DeckList
+
+        return DeckList(self)
+
+    @cached_property
+    def details(self) -> CardDetails:
+        """A card's details and changes: a review asks for them only about a card edited since."""
+        from hcflash.card_details import CardDetails
+
+        return CardDetails(self)
 
     @cached_property
     def maintenance(self) -> Maintenance:

@@ -1,11 +1,11 @@
 """What a review session loads before its first card: only what the first card needs (issue 17).
 
 The learner waits for every module imported before the card appears, so the nouns a review never
-touches (Anki, backups and doctor, stats, browse, the optimizer; the records and store tables only
-they use; the deck parser, the sync planner, the cards' content records and the issue codes when no
-deck changed) load on first use, and sqlite-utils
-(with click, dateutil and pluggy's scan of every installed package) only when a store has a schema
-step to apply."""
+touches (Anki, backups and doctor, stats, browse, the deck list, a card's details, the optimizer;
+the records and store tables only they use; the deck parser, the sync planner, the cards' content
+records and the issue codes when no deck changed) load on first use, and sqlite-utils (with click,
+dateutil and pluggy's scan of every installed package) only when a store has a schema step to
+apply."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ unneeded = ('sqlite_utils', 'dateutil', 'pluggy', 'anki', 'hcflash.anki.bridge',
             'hcflash.parameters', 'hcflash.optimize', 'hcflash.sync', 'hcflash.deck', 'hcflash.records.anki',
             'hcflash.records.reports', 'hcflash.store.anki_sync', 'hcflash.store.export_reads', 'hcflash.store.flags',
             'hashlib', 'zoneinfo', 'hcflash.records.deck', 'hcflash.records.overview', 'hcflash.records.log',
-            'hcflash.records.session', 'hcflash.records.content', 'hcflash.issue_codes')
+            'hcflash.records.session', 'hcflash.records.content', 'hcflash.issue_codes', 'hcflash.card_details',
+            'hcflash.deck_list', 'hcflash.store.html_cache', 'hcflash.store.integrity')
 if sys.argv[3] == "app":
     unneeded += ('click', 'hcflash.cli', 'hcflash.maintenance', 'hcflash.backups', 'hcflash.store.copies')
 else:  # the checks list the day's backups by name, without strptime's module; only the study commands load

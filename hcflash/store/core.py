@@ -17,8 +17,6 @@ from hcflash.errors import StoreError
 from hcflash.store.base import StoreDB, raise_store_failure, readonly_uri
 from hcflash.store.cards import CardTable
 from hcflash.store.changes import ChangeLog
-from hcflash.store.html_cache import HtmlCache
-from hcflash.store.integrity import IntegrityChecks
 from hcflash.store.log import ReviewLog
 from hcflash.store.queue import QueueQueries
 from hcflash.store.schema import STEP_NAMES, applied_steps, apply_steps, unknown_steps
@@ -32,6 +30,8 @@ if TYPE_CHECKING:
     from hcflash.store.anki_sync import AnkiSyncTable
     from hcflash.store.export_reads import ExportReads
     from hcflash.store.flags import FlagTable
+    from hcflash.store.html_cache import HtmlCache
+    from hcflash.store.integrity import IntegrityChecks
 
 SESSION_WAIT_SECONDS = 5.0  # how long to wait for a store another process is writing to
 
@@ -49,10 +49,20 @@ class Store:
         self.cards = CardTable(db, path)
         self.queue = QueueQueries(db, path)
         self.log = ReviewLog(db, path, self.states)
-        self.html = HtmlCache(db, path)
-        self.integrity = IntegrityChecks(db, path)
 
     # The groups no review touches are built on first use: a session starts without importing them.
+
+    @cached_property
+    def html(self) -> HtmlCache:
+        from hcflash.store.html_cache import HtmlCache
+
+        return HtmlCache(self.db, self.path)
+
+    @cached_property
+    def integrity(self) -> IntegrityChecks:
+        from hcflash.store.integrity import IntegrityChecks
+
+        return IntegrityChecks(self.db, self.path)
 
     @cached_property
     def flags(self) -> FlagTable:
