@@ -217,7 +217,7 @@ def test_the_deck_files_of_a_folder_are_its_markdown_files_in_a_stable_order(tmp
     for name in ("b.md", "a.md", "sub/z.md", "sub/deeper/c.md", "README.md", "sub/readme.MD", "CONTRIBUTING.md",
                  "_drafts/x.md", "sub/_y.md", ".hidden/h.md", ".d.md", "notes.txt", "upper.MD"):
         write_deck(root, name, "# Deck\n")
-    (root / "dir.md").mkdir()  # a folder named like a deck file is neither a deck nor entered twice
+    (root / "dir.md").mkdir()  # a folder named like a deck file is no deck, but the decks in it are
     write_deck(root / "dir.md", "inner.md", "# Deck\n")
     outside = write_deck(tmp_path / "elsewhere", "linked.md", "# Deck\n")
     (root / "linked.md").symlink_to(outside)
@@ -230,7 +230,7 @@ def test_the_deck_files_of_a_folder_are_its_markdown_files_in_a_stable_order(tmp
         "a.md", "b.md", "dir.md/inner.md", "linked.md", "sub/deeper/c.md", "sub/z.md",
     ]
     assert folder.unreadable == []
-    assert find_deck_files(root / "a.md").files == [root / "a.md"]  # a file named as the folder is the only deck
+    assert find_deck_files(root / "a.md").files == [root / "a.md"]  # a deck file given as the folder is its only deck
 
 
 def test_a_store_from_before_prefix_search_gets_it_and_it_stays_current(tmp_path, deck_dir, clock):
