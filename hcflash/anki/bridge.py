@@ -33,7 +33,8 @@ class AnkiBridge:
         from hcflash.anki.library import require_anki
 
         require_anki("export")  # before importing the exporter, which needs the anki extra itself
-        from hcflash.anki.export import export_anki, remove_stale_exports, trusted_cache
+        from hcflash.anki.export import export_anki, export_workspace, remove_stale_exports, trusted_cache
+        from hcflash.anki.export_rows import PROGRESS_FILE
 
         if not out.parent.is_dir():
             raise AnkiError(f"{out}: the folder {out.parent} does not exist")
@@ -44,21 +45,25 @@ class AnkiBridge:
                 raise AnkiError(f"no deck named {unknown[0]!r}; the decks are: {', '.join(names) or 'none'}")
         remove_stale_exports()
         store = self.col.store
-        # The render cache, then the review log (the largest read), on a second thread from the
-        # start: SQLite does most of it without Python's lock, while this thread reads the cards
-        # and Anki adds the notes.
-        # Collector paused (`bulk`): an export holds every card, state and review at once, none in a
+        # The render cache, then the review log (the largest read, written into the export's
+        # temporary folder), on a second thread from the start: SQLite does most of it without
+        # Python's lock, while this thread reads the cards and Anki adds the notes.
+        # Collector paused (`bulk`): an export holds every card and state at once, none in a
         # reference cycle, and each pass of the collector would walk them all.
-        with collector_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader:
+        with (
+            collector_paused(),
+            export_workspace(out) as workspace,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader,
+        ):
             cached = reader.submit(lambda: trusted_cache(store.html.cached()))
-            reviews = reader.submit(store.export.revlog) if with_progress else None
+            reviews = reader.submit(store.export.revlog_into, Path(workspace) / PROGRESS_FILE) if with_progress else None
             cards = store.export.cards(decks)
             on_start(len({card.note_id for card in cards}))
             html = cached.result()
             known = set(html)
             summary = export_anki(
-                cards, reviews.result if reviews is not None else None, out, self.col.settings, self.col.now(), advance,
-                html, store.cards.deck_descriptions(),
+                cards, reviews.result if reviews is not None else None, out, self.col.settings, self.col.now(),
+                Path(workspace), advance, html, store.cards.deck_descriptions(),
             )
         store.html.save({key: fields for key, fields in html.items() if key not in known})
         return summary

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from hcflash.anki.apply import deck_config_id
-from hcflash.anki.export_rows import REVLOG_SPLIT, ProgressRows, card_rows, revlog_rows
+from hcflash.anki.export_rows import PROGRESS_FILE, REVLOG_SPLIT, card_rows, unique_revlog_ids, write_card_rows
 from hcflash.anki.html import inline_html, markdown_html, resanitize
 from hcflash.anki.keys import anki_ord, note_guid
 from hcflash.anki.library import require_anki
@@ -111,22 +112,35 @@ def remove_stale_exports(now: float | None = None) -> list[Path]:
     return removed
 
 
+def export_workspace(out: Path) -> tempfile.TemporaryDirectory:
+    """The export's temporary folder, for its scratch collection and its progress rows
+    (`export_rows.PROGRESS_FILE`); removed when the export ends, and by `remove_stale_exports`
+    when a killed one left it behind."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=EXPORT_PREFIX)
+    except OSError as exc:
+        raise AnkiError(f"{out}: cannot make a temporary folder for the export ({exc.strerror})") from exc
+
+
 def export_anki(
     cards: Sequence[ExportRow],
-    read_revlog: Callable[[], tuple[str, int]] | None,
+    read_revlog: Callable[[], int] | None,
     out: Path,
     settings: Settings,
     now: datetime,
+    workspace: Path,
     advance: Callable[[int], None] = lambda n: None,
     html_cache: dict[str, dict[str, str]] | None = None,
     descriptions: dict[str, str] | None = None,
 ) -> ExportSummary:
     """Write `cards` to an .apkg at `out`, with their progress (schedule, memory state and the
-    review log `read_revlog` gives, as `ExportReads.revlog` reads it) unless it is None; `advance(n)` is told as notes are
-    done (for a progress bar).
+    review log) unless `read_revlog` is None; `advance(n)` is told as notes are done (for a
+    progress bar). `workspace` is the export's temporary folder (`export_workspace`);
+    `read_revlog()` waits for `ExportReads.revlog_into` to have written the review log into its
+    `PROGRESS_FILE`, and says how many reviews share a millisecond.
 
     Notes go in through Anki's batch call; scheduling, memory states and the review log are then
-    written with a few bulk statements into the temporary collection, which Anki's own exporter
+    copied with a few bulk statements into the temporary collection, which Anki's own exporter
     packages. Nothing here writes the file format itself. Every card's rows for Anki's tables are
     worked out (`export_rows`) on a second thread while Anki adds the notes: this thread is then
     inside Anki's batch calls, which do not hold Python's lock."""
@@ -143,13 +157,10 @@ def export_anki(
     groups = list(notes.items())
     with_progress = read_revlog is not None
     reviews_written = 0
-    try:
-        workspace = tempfile.TemporaryDirectory(prefix=EXPORT_PREFIX)
-    except OSError as exc:
-        raise AnkiError(f"{out}: cannot make a temporary folder for the export ({exc.strerror})") from exc
-    with workspace as tmp, ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export") as helper:
+    progress = workspace / PROGRESS_FILE
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export") as helper:
         try:
-            col = Collection(str(Path(tmp) / "collection.anki2"))
+            col = Collection(str(workspace / "collection.anki2"))
         except Exception as exc:  # the anki backend raises its own types (a full disk, ...)
             raise AnkiError(f"{out}: Anki export failed: {exc}") from exc
         try:
@@ -170,23 +181,22 @@ def export_anki(
             rows = None
             if read_revlog is not None:
                 frame = DayFrame.of(now, col.sched.today, settings)
-                rows = helper.submit(_progress_rows, groups, read_revlog, frame, settings)
+                rows = helper.submit(_progress_rows, groups, read_revlog, frame, settings, progress)
             nids: list[int] = []
             for chunk in requests:
                 nids.extend(col._backend.add_notes(requests=chunk).nids)
                 advance(len(chunk))
-            written: list[int] = []
-
-            def bulk_writes() -> None:  # one transaction
-                _json_rows(
-                    col, "UPDATE notes SET mod = r.value->>0 FROM json_each(?) AS r WHERE notes.id = r.value->>1",
-                    [[max(card.updated_secs for card in group), nid] for (_, group), nid in zip(groups, nids, strict=True)],
-                )
-                if rows is not None:
-                    written.append(_write_progress(col, groups, nids, rows.result()))
-
-            col.db.transact(bulk_writes)
-            reviews_written = sum(written)
+            _json_rows(
+                col, "UPDATE notes SET mod = r.value->>0 FROM json_each(?) AS r WHERE notes.id = r.value->>1",
+                [[max(card.updated_secs for card in group), nid] for (_, group), nid in zip(groups, nids, strict=True)],
+            )
+            if rows is not None:
+                rows.result()  # the progress rows are all in their file
+                col.db.execute("ATTACH DATABASE ? AS progress", str(progress))  # outside a transaction, as SQLite asks
+                written: list[int] = []
+                col.db.transact(lambda: written.append(_write_progress(col, groups, nids)))  # one transaction
+                reviews_written = written[0]
+                col.db.execute("DETACH DATABASE progress")
             if with_progress:
                 _deck_config(col, settings, [col.decks.id(n) for n in _with_parents(deck_ids)])
             col.export_anki_package(
@@ -205,10 +215,26 @@ def export_anki(
     return ExportSummary(len(notes), len(cards), reviews_written, out)
 
 
-def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_revlog: Callable[[], tuple[str, int]],
-                   frame: DayFrame, settings: Settings) -> ProgressRows:
+def _progress_rows(groups: list[tuple[str, list[ExportRow]]], read_revlog: Callable[[], int],
+                   frame: DayFrame, settings: Settings, progress: Path) -> None:
+    """Every card's row for Anki's cards table into the progress file, beside the review log's, and
+    the review log's ids made unique if they need it."""
     cards = card_rows(groups, frame, settings)  # while the review log is still being read
-    return ProgressRows(cards, revlog_rows(groups, *read_revlog()))
+    shared = read_revlog()
+    try:
+        conn = sqlite3.connect(progress, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")  # a scratch file, deleted with the export's folder
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN")
+            write_card_rows(conn, cards)
+            if shared:
+                unique_revlog_ids(conn, groups)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise AnkiError(f"{progress}: cannot write the export's scratch file ({exc})") from exc
 
 
 def _json_rows(col, sql: str, rows: list[list]) -> None:  # noqa: ANN001
@@ -265,9 +291,10 @@ def _with_parents(names: dict[str, int]) -> list[str]:
     return sorted(full)
 
 
-def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[int], rows: ProgressRows) -> int:  # noqa: ANN001
-    """Put each card's schedule and review log (worked out by `export_rows`, by hcflash card id) into
-    Anki's tables, joined to Anki's card ids through a temporary table; how many revlog rows."""
+def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[int]) -> int:  # noqa: ANN001
+    """Copy each card's schedule and review log (worked out by `export_rows`, by hcflash card id,
+    in the progress file attached as `progress`) into Anki's tables, joined to Anki's card ids
+    through a temporary table; how many revlog rows."""
     col.db.execute("CREATE TEMP TABLE export_cards (card_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)")
     # Each hcflash card to the Anki card of its note and template; a card Anki did not make (none of
     # its templates renders) finds none and is left out, with its reviews.
@@ -278,23 +305,19 @@ def _write_progress(col, groups: list[tuple[str, list[ExportRow]]], nids: list[i
         [[card.id, nid, anki_ord(card)] for (_, group), nid in zip(groups, nids, strict=True) for card in group],
     )
     col.db.execute(
-        "UPDATE cards SET type = r.value->>1, queue = r.value->>2, due = r.value->>3, ivl = r.value->>4, "
-        "factor = r.value->>5, reps = r.value->>6, lapses = r.value->>7, left = r.value->>8, data = r.value->>9 "
-        "FROM json_each(?) AS r JOIN temp.export_cards AS m ON m.card_id = r.value->>0 WHERE cards.id = m.anki_id",
-        rows.cards,
+        "UPDATE cards SET type = r.type, queue = r.queue, due = r.due, ivl = r.ivl, factor = r.factor, reps = r.reps, "
+        "lapses = r.lapses, left = r.left, data = r.data "
+        "FROM progress.cards AS r JOIN temp.export_cards AS m ON m.card_id = r.card_id WHERE cards.id = m.anki_id"
     )
     # The revlog's card index is built again after the rows are in, from Anki's own definition:
     # SQLite sorts every review's entry at once faster than it places them one at a time.
     card_index = col.db.scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_revlog_cid'")
     if card_index:
         col.db.execute("DROP INDEX ix_revlog_cid")
-    col.db.execute(  # materialized: each value is pulled out of the JSON once, not once per use
-        "WITH r AS MATERIALIZED (SELECT value->>0 AS card_id, value->>1 AS id, value->>2 AS ivl, "
-        "value->>3 AS last_ivl, value->>4 AS packed FROM json_each(?)) "
+    col.db.execute(  # in the progress file's order, which is the revlog id's: written at the table's end
         "INSERT INTO revlog (id, cid, usn, ivl, lastIvl, factor, ease, time, type) "
         "SELECT r.id, m.anki_id, -1, r.ivl, r.last_ivl, 2500, " + REVLOG_SPLIT.format(packed="r.packed") + " "
-        "FROM r JOIN temp.export_cards AS m ON m.card_id = r.card_id",
-        rows.revlog,
+        "FROM progress.revlog AS r JOIN temp.export_cards AS m ON m.card_id = r.card_id"
     )
     if card_index:
         col.db.execute(card_index)

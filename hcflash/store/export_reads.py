@@ -1,17 +1,19 @@
 """What an Anki export reads: every active card with its state, and every review, as light rows.
 
 An export reads the whole store, so these reads skip what it does not need: no full `StoredCard`
-(its dozen dates and provenance fields), no review snapshots (SQLite pulls the few fields an Anki
-revlog row needs out of the JSON and turns the times into epoch milliseconds), and plain tuples for
-the reviews, which are the most numerous rows.
+(its dozen dates and provenance fields), and no review snapshots: SQLite pulls the few fields an
+Anki revlog row needs out of the JSON, turns the times into epoch milliseconds, and writes the
+reviews, the most numerous rows, straight into the export's scratch file.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
+from hcflash.errors import StoreError
 from hcflash.records import MAX_ANSWER_MS, CardKind, CardState
 from hcflash.store.base import Table, deck_filter, raise_store_failure, readonly_uri
 from hcflash.store.cards import _json_tuple
@@ -87,17 +89,19 @@ class ExportReads(Table):
             for r in rows
         ]
 
-    def revlog(self) -> tuple[str, int]:
-        """Every review as the values of an Anki revlog row, [card id, revlog id, ivl, lastIvl,
-        ease + 10 × type + 100 × time], as one JSON text that SQLite builds, ordered by revlog id
-        (the review's time in milliseconds) and then by log id; and how many reviews share their
-        millisecond with an earlier one (Anki needs unique ids: `export_rows.revlog_rows` moves
-        those on).
+    def revlog_into(self, target: Path) -> int:
+        """Write every review as the values of an Anki revlog row into a new SQLite file at `target`,
+        table `revlog` (card_id, id, ivl, last_ivl, packed: ease + 10 × type + 100 × time), in the
+        order of its id (the review's time in milliseconds) and then of the log's; returns how many
+        reviews share their millisecond with an earlier one (Anki needs unique ids:
+        `export_rows.unique_revlog_ids` moves those on).
 
-        What Anki's revlog holds, worked out in SQL (tests/test_anki_export_rows.py spells it out):
-        no review passes through Python unless its id must move, and the read runs on a read-only
-        connection of its own, beside the export's other reads and Anki's work, without Python's
-        lock."""
+        What Anki's revlog holds, worked out in SQL (tests/test_anki_export_rows.py spells it out).
+        No review passes through Python, and none through a JSON text: the export's collection
+        attaches `target` and copies the rows, typed, which takes half the time of parsing them
+        out of JSON (0.65 against 1.25 s for 500,000 reviews). This runs on a connection of its
+        own, beside the export's other reads and Anki's work, without Python's lock; the store is
+        attached read-only."""
         before_due, before_last, after_due = (
             _ms("json_extract(state_before, '$.due')"),
             _ms("json_extract(state_before, '$.last_review')"),
@@ -106,33 +110,33 @@ class ExportReads(Table):
         values = (
             f"SELECT id, card_id, rating, duration_ms, {_ms('reviewed_at')} AS at, "
             "json_extract(state_before, '$.state') AS before, json_extract(state_after, '$.state') AS after, "
-            f"{before_due} AS before_due, {before_last} AS before_last, {after_due} AS after_due FROM review_log"
+            f"{before_due} AS before_due, {before_last} AS before_last, {after_due} AS after_due FROM store.review_log"
         )
         kind = "CASE before WHEN 'review' THEN 1 WHEN 'relearning' THEN 2 ELSE 0 END"
+        # Materialized: each snapshot's JSON is read once per review, not once per use of a value.
         rows = (
-            f"SELECT card_id, at, {_ivl('after', 'after_due', 'at')} AS ivl, "
-            f"{_ivl('before', 'before_due', 'COALESCE(before_last, at)')} AS last_ivl, "
-            f"rating + 10 * ({kind}) + 100 * min(COALESCE(duration_ms, 0), {MAX_ANSWER_MS}) AS packed "
+            f"WITH v AS MATERIALIZED ({values}) "
+            f"SELECT card_id, at, {_ivl('after', 'after_due', 'at')}, "
+            f"{_ivl('before', 'before_due', 'COALESCE(before_last, at)')}, "
+            f"rating + 10 * ({kind}) + 100 * min(COALESCE(duration_ms, 0), {MAX_ANSWER_MS}) "
             "FROM v ORDER BY at, id"
         )
-        # Materialized: each snapshot's JSON is read once per review, not once per use of a value.
-        sql = (
-            f"WITH v AS MATERIALIZED ({values}) "
-            "SELECT json_group_array(json_array(card_id, at, ivl, last_ivl, packed)), COUNT(*) - COUNT(DISTINCT at) "
-            f"FROM ({rows})"
-        )
-        text, shared = self._read_alone(sql)
-        return text, int(shared)
-
-    def _read_alone(self, sql: str) -> tuple:
-        """One row of `sql`, on a read-only connection of its own (a connection runs one statement
-        at a time, and this read runs beside the export's others)."""
         try:
-            conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=5)  # a WAL reader waits only on recovery
-            try:
-                return conn.execute(sql).fetchone()
-            finally:
-                conn.close()
+            conn = sqlite3.connect(target, isolation_level=None, uri=True)  # a plain path: `uri` is for the ATTACH
         except sqlite3.Error as exc:
+            raise StoreError(f"{target}: cannot write the export's scratch file ({exc})") from exc
+        try:
+            # A scratch file in the export's temporary folder, deleted with it: nothing to journal or sync.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("CREATE TABLE revlog (card_id INTEGER, id INTEGER, ivl INTEGER, last_ivl INTEGER, packed INTEGER)")
+            conn.execute("ATTACH DATABASE ? AS store", [readonly_uri(self.path)])  # a WAL reader waits only on recovery
+            conn.execute(f"INSERT INTO revlog {rows}")
+            return int(conn.execute("SELECT COUNT(*) - COUNT(DISTINCT id) FROM revlog").fetchone()[0])
+        except sqlite3.Error as exc:
+            if "full" in str(exc).lower():  # the store is only read: the scratch folder's disk is the full one
+                raise StoreError(f"{target.parent}: the disk is full; the export stopped (free some space and try again)") from exc
             raise_store_failure(self.path, exc)
             raise
+        finally:
+            conn.close()
