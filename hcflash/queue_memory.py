@@ -79,6 +79,7 @@ class QueueMemory:
         self._siblings: dict[int, list[CardState]] = {}
         self.cards: dict[int, ReviewCard] = {}  # cards read for the screen, their states included
         self._now: tuple[datetime | None, str | None] = (None, None)
+        self._bound: tuple[datetime | None, str | None] = (None, None)
 
     def check(self, day_start: datetime) -> Stamp:
         """Empty the memory unless the store and the study day are still the ones it was filled
@@ -111,17 +112,19 @@ class QueueMemory:
 
     def first_due(
         self, states: Sequence[str], due_before: datetime | None, decks: Sequence[str] | None, now: datetime,
-        exact: bool = False, before: datetime | None = None, skip: Container[int] = (),
+        exact: bool = False, before: datetime | None = None, skip: Container[int] = (), due_now: bool = False,
     ) -> Entry | None:
         """The earliest-due card in `states` (due before `due_before`, as the store reads it, and
-        before `before`, as the clock moves) that is not buried at `now`; ties by card id. The
-        `skip` ids are passed over (the card being answered, when the one after it is read ahead)."""
-        now_text, before_text = self._text(now), to_db(before)
-        bound = to_db(due_before)
+        before `before`, as the clock moves, or with `due_now` at or before `now`) that is not
+        buried at `now`; ties by card id. The `skip` ids are passed over (the card being answered,
+        when the one after it is read ahead)."""
+        now_text = self._text(now)
+        before_text, through = (now_text, True) if due_now else (to_db(before), False)
+        bound = self._bound_text(due_before)
         found: Entry | None = None
         for state in states:
-            key, fetch = self._due_queue(state, due_before, decks, exact)
-            entry = self._first(key, fetch, now_text, before_text, bound, skip)
+            key, fetch = self._due_queue(state, due_before, bound, decks, exact)
+            entry = self._first(key, fetch, now_text, before_text, bound, skip, through)
             if entry is not None and (found is None or entry[:2] < found[:2]):
                 found = entry
         return found
@@ -133,7 +136,7 @@ class QueueMemory:
         now_text, before_text = self._text(now), to_db(before)
         total = 0
         for state in states:
-            key, fetch = self._due_queue(state, None, decks, False)
+            key, fetch = self._due_queue(state, None, None, decks, False)
             head = self._heads.get(key)
             if head is None or not head.complete:
                 head = self._heads[key] = self._read(fetch, WHOLE, None)
@@ -149,10 +152,11 @@ class QueueMemory:
         return self._first(key, lambda limit: self.store.queue.new_head(decks, limit, exact), self._text(now), None, None, skip)
 
     def _due_queue(
-        self, state: str, due_before: datetime | None, decks: Sequence[str] | None, exact: bool,
+        self, state: str, due_before: datetime | None, bound: str | None, decks: Sequence[str] | None, exact: bool,
     ) -> tuple[tuple[Any, ...], Callable[[int], list[Entry]]]:
-        """A due queue's key in the memory, and how to read its head from the store."""
-        key = ("due", state, to_db(due_before), tuple(decks) if decks is not None else None, exact)
+        """A due queue's key in the memory (`bound` is `due_before` as store text), and how to read
+        its head from the store."""
+        key = ("due", state, bound, tuple(decks) if decks is not None else None, exact)
         return key, lambda limit: self.store.queue.due_head(state, due_before, decks, limit, exact)
 
     def _text(self, now: datetime) -> str:
@@ -161,16 +165,25 @@ class QueueMemory:
             self._now = (now, to_db(now))
         return self._now[1]  # type: ignore[return-value]
 
+    def _bound_text(self, due_before: datetime | None) -> str | None:
+        """A queue's bound as store text, converted once while it stays the same (the study day's
+        end, for the review queue, through the day)."""
+        if due_before is not self._bound[0]:
+            self._bound = (due_before, to_db(due_before))
+        return self._bound[1]
+
     def _first(
         self, key: tuple[Any, ...], fetch: Callable[[int], list[Entry]], now: str | None, before: str | None,
-        due_before: str | None, skip: Container[int],
+        due_before: str | None, skip: Container[int], through: bool = False,
     ) -> Entry | None:
+        """The first entry of the queue at `key` that is due before `before` (or, `through`, at or
+        before it) and not buried at `now` or skipped."""
         head = self._heads.get(key)
         if head is None:
             head = self._heads[key] = self._read(fetch, HEAD, due_before)
         while True:
             for entry in head.entries:
-                if before is not None and entry[0] >= before:
+                if before is not None and (entry[0] > before if through else entry[0] >= before):
                     return None
                 if (entry[2] is None or (now is not None and entry[2] <= now)) and entry[1] not in skip:
                     return entry

@@ -18,7 +18,7 @@ from hcflash.cards import front_and_back
 from hcflash.errors import ReviewError
 from hcflash.limits import NEW, REVIEW
 from hcflash.queue_memory import Entry, QueueMemory
-from hcflash.records import MAX_ANSWER_MS, CardState, QueueCounts, ReviewCard
+from hcflash.records import MAX_ANSWER_MS, RATING_NAMES, CardState, QueueCounts, ReviewCard
 from hcflash.store import StateChanged
 from hcflash.timeutil import next_study_day_start
 
@@ -91,7 +91,7 @@ class ReviewSession:
         """next_card's choice from the memory (checked by the caller), passing over the `skip` ids."""
         memory, limits = self._memory, self.col.limits
         day_start, day_end = limits.day_bounds(now)
-        found = memory.first_due(LEARNING, None, decks, now, before=now + timedelta(microseconds=1), skip=skip)
+        found = memory.first_due(LEARNING, None, decks, now, skip=skip, due_now=True)
         if self.custom is not None:
             if found is None or not self.custom.reschedules:
                 found = next(((None, i, None) for i in self._custom_queue if i not in skip), None)
@@ -161,10 +161,10 @@ class ReviewSession:
         """The state each rating gives, computed once per card state: fsrs fuzzes at random, so the
         outcome the learner was shown is kept and stored as it was shown. With each, the form the
         store writes, worked out here (at the reveal) rather than while the learner waits."""
-        from hcflash import schedule  # fsrs loads on first use: start-up stays short
-
         cached = self._previews.get(state.card_id)
         if cached is None or (cached[0] is not state and cached[0] != state):
+            from hcflash import schedule  # fsrs loads on first use: start-up stays short
+
             settings = self.col.settings
             outcomes = schedule.preview(schedule.make_scheduler(settings), state, now, settings)
             cached = (state, outcomes, self.col.store.log.encode(state, outcomes))
@@ -191,9 +191,7 @@ class ReviewSession:
     def rate(self, card_id: int, rating: int, duration_ms: int | None = None) -> ReviewEntry:
         """Record a rating and bury the card's siblings; committed to disk before this returns. In a
         cram session nothing is written: the card goes to the back of the session on Again."""
-        from hcflash import schedule  # fsrs loads on first use: start-up stays short
-
-        if rating not in schedule.RATINGS:
+        if rating not in RATING_NAMES:
             raise ReviewError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
         if self.custom is not None and not self.custom.reschedules:
             return self._cram(card_id, rating)
