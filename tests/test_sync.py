@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from hcflash.browse import browse
 from hcflash.errors import DeckError, StoreError
 from hcflash.store import Store
 from hcflash.store.sync_writes import SyncWriter
@@ -31,6 +32,53 @@ def test_first_sync_adds_every_card_and_a_second_reads_nothing(service, deck_dir
     again = service.sync()
     assert again.nothing_changed
     assert (again.files_parsed, again.files_skipped, again.unchanged) == (0, 2, 5)
+
+
+def test_new_cards_arrive_in_file_order_new_in_the_change_log_and_found_by_search(service, store, deck_dir):
+    """A sync writes its new cards a table at a time (so the search index takes them in at once,
+    not card by card): each card in file order, new, with its sibling rank, its line in the change
+    log (expired for a card whose window closed before it arrived), and found by a search."""
+    write_deck(deck_dir, "a.md", """
+        ---
+        deck: Test::Deck
+        id-prefix: n
+        ---
+
+        ## Which profile finds care services in a directory? <!-- id: n-dir -->
+
+        Mobile care services discovery.
+
+        Source: IHE ITI TF-1, 46
+        Reverse: yes
+
+        ## The {{c1::Observation}} resource and the {{c2::Encounter}} resource <!-- id: n-res -->
+
+        Source: FHIR R4
+
+        ## A rule long gone <!-- id: n-old -->
+
+        Withdrawn.
+
+        Source: a rule
+        Valid-until: 2025-01-01
+    """)
+    assert service.sync().added == 5
+    rows = store.db.execute(
+        "SELECT c.id, c.note_id, c.kind, c.ord, s.state, s.sibling_rank, c.retire_reason FROM cards c "
+        "JOIN card_state s ON s.card_id = c.id ORDER BY c.id"
+    ).fetchall()
+    assert [row[1:] for row in rows] == [
+        ("n-dir", "basic", 0, "new", 0, None),
+        ("n-dir", "reverse", 0, "new", 1, None),
+        ("n-res", "cloze", 1, "new", 0, None),
+        ("n-res", "cloze", 2, "new", 1, None),
+        ("n-old", "basic", 0, "new", 0, "expired"),
+    ]
+    changes = store.db.execute("SELECT card_id, kind, reason, changed_on FROM deck_changes ORDER BY id").fetchall()
+    ids = [row[0] for row in rows]
+    assert changes == [(i, "added", "", None) for i in ids[:4]] + [(ids[4], "expired", "", None)]
+    assert [row.id for row in browse(store, "directory")] == ids[:2]
+    assert [row.id for row in browse(store, "encount")] == ids[2:4]  # a prefix, as the browser types it
 
 
 def test_touching_a_file_without_editing_it_changes_nothing(service, deck_dir):
