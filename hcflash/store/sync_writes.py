@@ -142,7 +142,7 @@ class SyncWriter(Table):
         table in one statement from a temporary table, in the order of `cards`. The search index
         (FTS5, kept by the cards' insert trigger) writes out its pending terms at every statement's
         savepoint: inserted card by card, it wrote a segment per card and merged them again,
-        ≈40 of the ≈70 µs a new card cost a sync (docs/performance.md)."""
+        ≈60 of the ≈70 µs a new card cost a sync (docs/performance.md)."""
         if not cards:
             return
         conn = self.db.conn
