@@ -52,18 +52,19 @@ class AnkiBridge:
         # reference cycle, and each pass of the collector would walk them all.
         with (
             collector_paused(),
-            export_workspace(out) as workspace,
+            export_workspace(out) as folder,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="hcflash-export-log") as reader,
         ):
+            workspace = Path(folder)
             cached = reader.submit(lambda: trusted_cache(store.html.cached()))
-            reviews = reader.submit(store.export.revlog_into, Path(workspace) / PROGRESS_FILE) if with_progress else None
+            reviews = reader.submit(store.export.revlog_into, workspace / PROGRESS_FILE) if with_progress else None
             cards = store.export.cards(decks)
             on_start(len({card.note_id for card in cards}))
             html = cached.result()
             known = set(html)
             summary = export_anki(
                 cards, reviews.result if reviews is not None else None, out, self.col.settings, self.col.now(),
-                Path(workspace), advance, html, store.cards.deck_descriptions(),
+                workspace, advance, html, store.cards.deck_descriptions(),
             )
         store.html.save({key: fields for key, fields in html.items() if key not in known})
         return summary

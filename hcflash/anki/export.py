@@ -178,10 +178,10 @@ def export_anki(
             requests = _note_requests(groups, deck_ids, cache)
             # Only now the second thread: each of the many small backend calls above would wait for
             # Python's lock behind it. From here this thread is mostly inside Anki's batch calls.
-            rows = None
+            progress_written = None
             if read_revlog is not None:
                 frame = DayFrame.of(now, col.sched.today, settings)
-                rows = helper.submit(_progress_rows, groups, read_revlog, frame, settings, progress)
+                progress_written = helper.submit(_progress_rows, groups, read_revlog, frame, settings, progress)
             nids: list[int] = []
             for chunk in requests:
                 nids.extend(col._backend.add_notes(requests=chunk).nids)
@@ -190,8 +190,8 @@ def export_anki(
                 col, "UPDATE notes SET mod = r.value->>0 FROM json_each(?) AS r WHERE notes.id = r.value->>1",
                 [[max(card.updated_secs for card in group), nid] for (_, group), nid in zip(groups, nids, strict=True)],
             )
-            if rows is not None:
-                rows.result()  # the progress rows are all in their file
+            if progress_written is not None:
+                progress_written.result()  # the progress rows are all in their file
                 col.db.execute("ATTACH DATABASE ? AS progress", str(progress))  # outside a transaction, as SQLite asks
                 written: list[int] = []
                 col.db.transact(lambda: written.append(_write_progress(col, groups, nids)))  # one transaction
